@@ -1,0 +1,183 @@
+// The local store: one SQLite file holding the synced rows of one replica (a client or the hub).
+//
+// Tables (schema version kSchemaVersion, upgraded on open through PRAGMA user_version):
+//   meta(key, value)                 device_id, pull_cursor, hlc (last clock value), next_counter
+//   rows(tbl, row_id, scope)         every row ever seen and its scope; a row's scope never changes
+//   fields(tbl, row_id, field, scope, value, hlc, device, base, seq)
+//                                    the current version of every field (per-field clocks); seq is
+//                                    this replica's change number — at the hub, the pull cursor space
+//   outbox(counter, ...)             local changes not yet acknowledged by the hub, numbered 1, 2, 3...
+//   rejected(counter, ..., code, message)   local changes the hub refused, with its reason (v2)
+//   conflicts(id, ..., winner_*, loser_*)   losing concurrent values, kept for review
+//   device_progress(device, last_counter)   hub: highest mutation counter applied per device
+//
+// A Store is used by one thread at a time. Every public method that writes runs in one transaction:
+// it either happens completely or not at all.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lwc/clock.h"
+#include "lwc/hlc.h"
+#include "lwc/merge.h"
+#include "lwc/sqlite.h"
+#include "lwc/status.h"
+
+namespace lwc {
+
+inline constexpr const char* kProvinceScope = "province";
+
+struct StoreOptions {
+  std::string path;               // file path or ":memory:"
+  std::string device_id;          // used when the store is new; empty: a random id
+  int64_t max_drift_ms = 5 * 60 * 1000;
+  bool durable = false;           // synchronous=FULL: a commit survives power loss (the hub)
+};
+
+// One numbered local mutation, as in the outbox and in a push batch.
+struct Mutation {
+  int64_t counter = 0;
+  Change change;
+};
+
+struct MutationResult {
+  enum class Kind { kApplied, kDuplicate, kRejected };
+  int64_t counter = 0;
+  Kind kind = Kind::kApplied;
+  Status reason;  // for kRejected
+};
+
+// A change as the hub numbered it.
+struct SeqChange {
+  int64_t seq = 0;
+  Change change;
+};
+
+struct RejectedMutation {
+  Mutation mutation;
+  Status reason;
+  int64_t rejected_ms = 0;
+};
+
+struct ConflictRecord {
+  int64_t id = 0;
+  std::string table, row_id, scope, field;
+  Conflict conflict;
+  int64_t detected_ms = 0;
+};
+
+// Which scopes a reader may see: all, or a list (a district sees its code and "province").
+struct ScopeFilter {
+  bool all = true;
+  std::vector<std::string> scopes;
+  static ScopeFilter everything() { return {}; }
+  static ScopeFilter only(std::vector<std::string> s) { return {false, std::move(s)}; }
+  bool allows(const std::string& scope) const;
+};
+
+struct Row {
+  std::string table, id, scope;
+  std::vector<std::pair<std::string, FieldVersion>> fields;  // sorted by field name
+  const FieldVersion* find(const std::string& field) const;
+  bool deleted() const;
+};
+
+class Store {
+ public:
+  static constexpr int kSchemaVersion = 2;
+
+  // Opens or creates the store; upgrades an older schema; refuses (kSchemaTooNew) a newer one.
+  static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock);
+  // Same, but migrates only up to `version` (tests of upgrades from older files).
+  static Result<std::unique_ptr<Store>> open_at_version(const StoreOptions& options,
+                                                        const Clock& clock, int version);
+  ~Store();
+
+  const std::string& device_id() const { return device_id_; }
+  HlcClock& hlc() { return hlc_; }
+  const Clock& clock() const { return clock_; }
+  sql::Db& db() { return db_; }
+  int schema_version() const { return schema_version_; }
+
+  // --- local edits (client) ---
+  struct FieldWrite {
+    std::string field;
+    std::string value;  // canonical JSON
+  };
+  // Writes fields of one row with fresh HLCs, applies them locally and appends them to the outbox.
+  // Returns the changes written. Fails (kPermissionDenied) if the row exists with another scope.
+  Result<std::vector<Change>> write_local(const std::string& table, const std::string& row_id,
+                                          const std::string& scope,
+                                          const std::vector<FieldWrite>& writes);
+
+  // Mutations in the outbox, lowest counter first.
+  Result<std::vector<Mutation>> outbox(size_t limit);
+  Result<int64_t> outbox_size();
+  // Removes mutations up to and including `counter` (the hub acknowledged them).
+  Status ack_outbox(int64_t counter);
+  // Moves one outbox mutation to `rejected` with the hub's reason (it is never silently dropped).
+  Status reject_outbox(int64_t counter, const Status& reason);
+  Result<std::vector<RejectedMutation>> rejected();
+
+  // --- pulled changes (client) ---
+  // Merges changes received from the hub and, when given, stores the new pull cursor — atomically.
+  Status apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor);
+  Result<int64_t> pull_cursor();
+
+  // --- push batches (hub) ---
+  // Decides a mutation before it is merged: ok, or the typed reason to reject it.
+  using Validator = std::function<Status(const Change&)>;
+  // Applies a batch of one device's mutations exactly once: counters at or below the highest already
+  // applied are duplicates (acknowledged, not applied again); the next counter is validated, merged or
+  // rejected; a counter beyond the next is a gap (rejected with kConflict, not consumed). The HLC of
+  // each change is checked against the drift bound (kClockSkew). Committed before it returns.
+  Result<std::vector<MutationResult>> accept_push(const std::string& device,
+                                                  const std::vector<Mutation>& batch,
+                                                  const Validator& validate);
+  Result<int64_t> device_progress(const std::string& device);
+
+  // --- reading ---
+  // Current versions changed after `after_seq`, in seq order, at most `limit`.
+  Result<std::vector<SeqChange>> changes_after(int64_t after_seq, const ScopeFilter& filter,
+                                               size_t limit);
+  int64_t last_seq() const { return next_seq_ - 1; }
+  Result<std::optional<FieldVersion>> get_field(const std::string& table, const std::string& row_id,
+                                                const std::string& field);
+  Result<std::optional<Row>> get_row(const std::string& table, const std::string& row_id);
+  // All rows of a table visible through `filter`, sorted by id.
+  Result<std::vector<Row>> rows(const std::string& table, const ScopeFilter& filter);
+  Result<std::vector<ConflictRecord>> conflicts();
+
+  // Canonical dump of all visible rows: sorted by table, id, field; one row per line; byte-identical
+  // on two replicas that hold the same versions. Format: {"format":"lwc-export-1","rows":[...]}.
+  Result<std::string> export_canonical(const ScopeFilter& filter);
+
+  Result<std::string> get_meta(const std::string& key);  // "" when absent
+  Status set_meta(const std::string& key, const std::string& value);
+
+ private:
+  Store(sql::Db db, const Clock& clock, int64_t max_drift_ms);
+  Status prepare_statements();
+  enum class ApplyKind { kApplied, kDuplicate, kStale };
+  // Merges one change inside the caller's transaction.
+  Result<ApplyKind> apply_one(const Change& c);
+  Status persist_clock();
+
+  sql::Db db_;
+  const Clock& clock_;
+  HlcClock hlc_;
+  std::string device_id_;
+  int schema_version_ = 0;
+  int64_t next_seq_ = 1;
+  int64_t next_counter_ = 1;
+
+  // Prepared statements, in the order of the schema comment above.
+  sql::Stmt get_field_, upsert_field_, get_row_scope_, insert_row_, insert_conflict_,
+      insert_outbox_, set_meta_, get_meta_;
+};
+
+}  // namespace lwc

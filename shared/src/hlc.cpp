@@ -1,0 +1,57 @@
+#include "lwc/hlc.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace lwc {
+
+int64_t SystemClock::now_ms() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string Hlc::to_string() const {
+  return std::to_string(wall_ms()) + "." + std::to_string(counter());
+}
+
+namespace {
+// The successor of `last` given physical time `phys`: the physical time if it is ahead, else the
+// same wall time with the counter bumped (carrying into the wall part when the counter is full).
+Hlc advance(Hlc last, int64_t phys) {
+  if (phys > last.wall_ms()) return Hlc::from_parts(phys, 0);
+  return Hlc{last.packed + 1};  // counter overflow carries into wall_ms: still monotonic
+}
+}  // namespace
+
+Hlc HlcClock::now() {
+  const int64_t phys = wall_.now_ms();
+  std::lock_guard lock(mu_);
+  last_ = advance(last_, phys);
+  return last_;
+}
+
+Status HlcClock::update(Hlc remote) {
+  const int64_t phys = wall_.now_ms();
+  if (remote.wall_ms() > phys + max_drift_ms_) {
+    return Status(Code::kClockSkew,
+                  "timestamp " + remote.to_string() + " is " +
+                      std::to_string((remote.wall_ms() - phys) / 1000) +
+                      " s ahead of this clock; the allowed drift is " +
+                      std::to_string(max_drift_ms_ / 1000) + " s — check the device's date and time");
+  }
+  std::lock_guard lock(mu_);
+  last_ = std::max(last_, remote);
+  return {};
+}
+
+void HlcClock::observe(Hlc seen) {
+  std::lock_guard lock(mu_);
+  last_ = std::max(last_, seen);
+}
+
+Hlc HlcClock::last() const {
+  std::lock_guard lock(mu_);
+  return last_;
+}
+
+}  // namespace lwc

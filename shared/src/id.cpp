@@ -1,0 +1,36 @@
+#include "lwc/id.h"
+
+#include <mutex>
+#include <random>
+
+namespace lwc {
+
+std::string random_hex(size_t n_bytes) {
+  static std::mutex mu;
+  static std::random_device rd;  // /dev/urandom on Linux
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(n_bytes * 2);
+  std::lock_guard lock(mu);
+  for (size_t i = 0; i < n_bytes; i += 4) {
+    uint32_t r = rd();
+    for (size_t b = 0; b < 4 && i + b < n_bytes; ++b) {
+      uint8_t byte = static_cast<uint8_t>(r >> (8 * b));
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 15]);
+    }
+  }
+  return out;
+}
+
+std::string new_id() { return random_hex(16); }
+
+bool is_valid_id(std::string_view id) {
+  if (id.size() != 32) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace lwc

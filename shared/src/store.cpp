@@ -1,0 +1,605 @@
+#include "lwc/store.h"
+
+#include <algorithm>
+
+#include "lwc/id.h"
+
+namespace lwc {
+
+namespace {
+
+// Migration i (0-based) takes the schema from version i to version i + 1. Append only; never edit a
+// migration that has shipped.
+const char* const kMigrations[] = {
+    // v1: rows, per-field clocks, outbox, pull cursor (meta), conflicts, device progress
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE rows(
+  tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL,
+  PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
+CREATE TABLE fields(
+  tbl TEXT NOT NULL, row_id TEXT NOT NULL, field TEXT NOT NULL, scope TEXT NOT NULL,
+  value TEXT NOT NULL, hlc INTEGER NOT NULL, device TEXT NOT NULL, base INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY(tbl, row_id, field)) WITHOUT ROWID;
+CREATE INDEX fields_by_seq ON fields(seq);
+CREATE TABLE outbox(
+  counter INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL,
+  field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL, base INTEGER NOT NULL);
+CREATE TABLE conflicts(
+  id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL,
+  field TEXT NOT NULL,
+  winner_value TEXT NOT NULL, winner_hlc INTEGER NOT NULL, winner_device TEXT NOT NULL,
+  winner_base INTEGER NOT NULL,
+  loser_value TEXT NOT NULL, loser_hlc INTEGER NOT NULL, loser_device TEXT NOT NULL,
+  loser_base INTEGER NOT NULL,
+  detected_ms INTEGER NOT NULL);
+CREATE TABLE device_progress(device TEXT PRIMARY KEY, last_counter INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+    // v2: mutations the hub rejected, kept with the reason until the officer resolves them
+    R"sql(
+CREATE TABLE rejected(
+  counter INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL,
+  field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL, base INTEGER NOT NULL,
+  code TEXT NOT NULL, message TEXT NOT NULL, rejected_ms INTEGER NOT NULL);
+)sql",
+};
+static_assert(std::size(kMigrations) == Store::kSchemaVersion);
+
+Result<int> user_version(sql::Db& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st.ok()) return st.status();
+  if (!st->step()) return db.error("read user_version");
+  return static_cast<int>(st->col_int(0));
+}
+
+Status migrate(sql::Db& db, int from, int to) {
+  for (int v = from; v < to; ++v) {
+    sql::Txn txn(db);
+    LWC_RETURN_IF_ERROR(txn.status());
+    LWC_RETURN_IF_ERROR(db.exec(kMigrations[v]));
+    LWC_RETURN_IF_ERROR(db.exec("PRAGMA user_version=" + std::to_string(v + 1)));
+    LWC_RETURN_IF_ERROR(txn.commit());
+  }
+  return {};
+}
+
+Code code_from_name(std::string_view name) {
+  for (int c = 0; c <= static_cast<int>(Code::kInternal); ++c) {
+    if (name == code_name(static_cast<Code>(c))) return static_cast<Code>(c);
+  }
+  return Code::kInternal;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (c < 0x20) {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\u00";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  out.push_back('"');
+}
+
+// " AND scope IN (?N, ...)" for a restricted filter, numbered from `first_param` (bind_scopes).
+std::string scope_clause(const ScopeFilter& f, int first_param) {
+  if (f.all) return "";
+  if (f.scopes.empty()) return " AND 0";
+  std::string s = " AND scope IN (";
+  for (size_t i = 0; i < f.scopes.size(); ++i) {
+    s += (i ? ",?" : "?") + std::to_string(first_param + static_cast<int>(i));
+  }
+  return s + ")";
+}
+void bind_scopes(sql::Stmt& st, const ScopeFilter& f, int first_param) {
+  if (f.all) return;
+  for (size_t i = 0; i < f.scopes.size(); ++i) st.bind(first_param + static_cast<int>(i), f.scopes[i]);
+}
+
+}  // namespace
+
+bool ScopeFilter::allows(const std::string& scope) const {
+  return all || std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+}
+
+const FieldVersion* Row::find(const std::string& field) const {
+  for (auto& [name, v] : fields) {
+    if (name == field) return &v;
+  }
+  return nullptr;
+}
+
+bool Row::deleted() const {
+  const FieldVersion* t = find(kTombstoneField);
+  return t && t->value == "true";
+}
+
+Store::Store(sql::Db db, const Clock& clock, int64_t max_drift_ms)
+    : db_(std::move(db)), clock_(clock), hlc_(clock, max_drift_ms) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Clock& clock) {
+  return open_at_version(options, clock, kSchemaVersion);
+}
+
+Result<std::unique_ptr<Store>> Store::open_at_version(const StoreOptions& options,
+                                                      const Clock& clock, int version) {
+  auto db = sql::Db::open(options.path, options.durable);
+  if (!db.ok()) return db.status();
+  auto current = user_version(*db);
+  if (!current.ok()) return current.status();
+  if (*current > kSchemaVersion) {
+    return Status(Code::kSchemaTooNew,
+                  options.path + " has schema version " + std::to_string(*current) +
+                      "; this LWC understands up to " + std::to_string(kSchemaVersion) +
+                      " — install the newer LWC that wrote it");
+  }
+  LWC_RETURN_IF_ERROR(migrate(*db, *current, version));
+
+  std::unique_ptr<Store> store(new Store(std::move(db).value(), clock, options.max_drift_ms));
+  store->schema_version_ = version;
+  LWC_RETURN_IF_ERROR(store->prepare_statements());
+
+  auto id = store->get_meta("device_id");
+  if (!id.ok()) return id.status();
+  if (id->empty()) {
+    store->device_id_ = options.device_id.empty() ? new_id() : options.device_id;
+    LWC_RETURN_IF_ERROR(store->set_meta("device_id", store->device_id_));
+  } else {
+    store->device_id_ = *id;
+  }
+  auto hlc = store->get_meta("hlc");
+  if (!hlc.ok()) return hlc.status();
+  if (!hlc->empty()) store->hlc_.observe(Hlc{std::stoll(*hlc)});
+
+  auto st = store->db_.prepare("SELECT coalesce(max(seq), 0) FROM fields");
+  if (!st.ok()) return st.status();
+  if (st->step()) store->next_seq_ = st->col_int(0) + 1;
+  auto counter = store->get_meta("next_counter");
+  if (!counter.ok()) return counter.status();
+  store->next_counter_ = counter->empty() ? 1 : std::stoll(*counter);
+  return store;
+}
+
+Status Store::prepare_statements() {
+  auto prep = [&](sql::Stmt& out, const char* text) -> Status {
+    auto st = db_.prepare(text);
+    if (!st.ok()) return st.status();
+    out = std::move(st).value();
+    return {};
+  };
+  LWC_RETURN_IF_ERROR(prep(get_field_,
+                           "SELECT scope, value, hlc, device, base FROM fields "
+                           "WHERE tbl=?1 AND row_id=?2 AND field=?3"));
+  LWC_RETURN_IF_ERROR(prep(upsert_field_,
+                           "INSERT INTO fields(tbl,row_id,field,scope,value,hlc,device,base,seq) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(tbl,row_id,field) DO UPDATE "
+                           "SET value=excluded.value, hlc=excluded.hlc, device=excluded.device, "
+                           "base=excluded.base, seq=excluded.seq"));
+  LWC_RETURN_IF_ERROR(prep(get_row_scope_, "SELECT scope FROM rows WHERE tbl=?1 AND row_id=?2"));
+  LWC_RETURN_IF_ERROR(prep(insert_row_, "INSERT INTO rows(tbl,row_id,scope) VALUES(?1,?2,?3)"));
+  LWC_RETURN_IF_ERROR(prep(insert_conflict_,
+                           "INSERT INTO conflicts(tbl,row_id,scope,field,winner_value,winner_hlc,"
+                           "winner_device,winner_base,loser_value,loser_hlc,loser_device,loser_base,"
+                           "detected_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
+  LWC_RETURN_IF_ERROR(prep(insert_outbox_,
+                           "INSERT INTO outbox(counter,tbl,row_id,scope,field,value,hlc,base) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"));
+  LWC_RETURN_IF_ERROR(prep(set_meta_,
+                           "INSERT INTO meta(key,value) VALUES(?1,?2) "
+                           "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  LWC_RETURN_IF_ERROR(prep(get_meta_, "SELECT value FROM meta WHERE key=?1"));
+  return {};
+}
+
+Result<std::string> Store::get_meta(const std::string& key) {
+  get_meta_.bind(1, key);
+  std::string value;
+  if (get_meta_.step()) value = get_meta_.col_text(0);
+  Status s = get_meta_.last_status();
+  get_meta_.reset();
+  if (!s.ok()) return s;
+  return value;
+}
+
+Status Store::set_meta(const std::string& key, const std::string& value) {
+  set_meta_.bind(1, key).bind(2, value);
+  return set_meta_.run();
+}
+
+Status Store::persist_clock() { return set_meta("hlc", std::to_string(hlc_.last().packed)); }
+
+Result<Store::ApplyKind> Store::apply_one(const Change& c) {
+  get_field_.bind(1, c.table).bind(2, c.row_id).bind(3, c.field);
+  std::optional<FieldVersion> current;
+  std::string current_scope;
+  if (get_field_.step()) {
+    current_scope = get_field_.col_text(0);
+    current = FieldVersion{get_field_.col_text(1), Hlc{get_field_.col_int(2)},
+                           get_field_.col_text(3), Hlc{get_field_.col_int(4)}};
+  }
+  Status s = get_field_.last_status();
+  get_field_.reset();
+  if (!s.ok()) return s;
+
+  if (!current) {  // a new field: the row may be new too
+    get_row_scope_.bind(1, c.table).bind(2, c.row_id);
+    bool known = get_row_scope_.step();
+    if (known) current_scope = get_row_scope_.col_text(0);
+    s = get_row_scope_.last_status();
+    get_row_scope_.reset();
+    if (!s.ok()) return s;
+    if (!known) {
+      insert_row_.bind(1, c.table).bind(2, c.row_id).bind(3, c.scope);
+      LWC_RETURN_IF_ERROR(insert_row_.run());
+      current_scope = c.scope;
+    }
+  }
+  if (current_scope != c.scope) {
+    return Status(Code::kPermissionDenied, "row " + c.table + "/" + c.row_id +
+                                               " belongs to scope " + current_scope + ", not " +
+                                               c.scope);
+  }
+
+  MergeResult m = merge(current, c.version);
+  if (m.conflict) {
+    const Conflict& k = *m.conflict;
+    insert_conflict_.bind(1, c.table).bind(2, c.row_id).bind(3, c.scope).bind(4, c.field);
+    insert_conflict_.bind(5, k.winner.value).bind(6, k.winner.hlc.packed).bind(7, k.winner.device);
+    insert_conflict_.bind(8, k.winner.base.packed).bind(9, k.loser.value);
+    insert_conflict_.bind(10, k.loser.hlc.packed).bind(11, k.loser.device);
+    insert_conflict_.bind(12, k.loser.base.packed).bind(13, clock_.now_ms());
+    LWC_RETURN_IF_ERROR(insert_conflict_.run());
+  }
+  switch (m.outcome) {
+    case MergeOutcome::kDuplicate: return ApplyKind::kDuplicate;
+    case MergeOutcome::kStale: return ApplyKind::kStale;
+    case MergeOutcome::kApplied: break;
+  }
+  const FieldVersion& v = c.version;
+  upsert_field_.bind(1, c.table).bind(2, c.row_id).bind(3, c.field).bind(4, c.scope);
+  upsert_field_.bind(5, v.value).bind(6, v.hlc.packed).bind(7, v.device).bind(8, v.base.packed);
+  upsert_field_.bind(9, next_seq_);
+  LWC_RETURN_IF_ERROR(upsert_field_.run());
+  ++next_seq_;
+  return ApplyKind::kApplied;
+}
+
+Result<std::vector<Change>> Store::write_local(const std::string& table, const std::string& row_id,
+                                               const std::string& scope,
+                                               const std::vector<FieldWrite>& writes) {
+  const int64_t seq_before = next_seq_;
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  std::vector<Change> out;
+  out.reserve(writes.size());
+  int64_t counter = next_counter_;
+  for (const FieldWrite& w : writes) {
+    auto current = get_field(table, row_id, w.field);
+    if (!current.ok()) return current.status();
+    Change c{table, row_id, scope, w.field,
+             FieldVersion{w.value, hlc_.now(), device_id_, *current ? (*current)->hlc : Hlc{}}};
+    auto applied = apply_one(c);
+    if (!applied.ok()) {
+      next_seq_ = seq_before;
+      return applied.status();
+    }
+    const FieldVersion& v = c.version;
+    insert_outbox_.bind(1, counter).bind(2, table).bind(3, row_id).bind(4, scope).bind(5, w.field);
+    insert_outbox_.bind(6, v.value).bind(7, v.hlc.packed).bind(8, v.base.packed);
+    Status s = insert_outbox_.run();
+    if (!s.ok()) {
+      next_seq_ = seq_before;
+      return s;
+    }
+    ++counter;
+    out.push_back(std::move(c));
+  }
+  Status s = set_meta("next_counter", std::to_string(counter));
+  if (s.ok()) s = persist_clock();
+  if (s.ok()) s = txn.commit();
+  if (!s.ok()) {
+    next_seq_ = seq_before;
+    return s;
+  }
+  next_counter_ = counter;
+  return out;
+}
+
+Result<std::vector<Mutation>> Store::outbox(size_t limit) {
+  auto st = db_.prepare(
+      "SELECT counter,tbl,row_id,scope,field,value,hlc,base FROM outbox ORDER BY counter LIMIT ?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, static_cast<int64_t>(limit));
+  std::vector<Mutation> out;
+  while (st->step()) {
+    out.push_back(Mutation{st->col_int(0),
+                           Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
+                                  FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, device_id_,
+                                               Hlc{st->col_int(7)}}}});
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  return out;
+}
+
+Result<int64_t> Store::outbox_size() {
+  auto st = db_.prepare("SELECT count(*) FROM outbox");
+  if (!st.ok()) return st.status();
+  if (!st->step()) return db_.error("count outbox");
+  return st->col_int(0);
+}
+
+Status Store::ack_outbox(int64_t counter) {
+  auto st = db_.prepare("DELETE FROM outbox WHERE counter <= ?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, counter);
+  return st->run();
+}
+
+Status Store::reject_outbox(int64_t counter, const Status& reason) {
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  auto ins = db_.prepare(
+      "INSERT OR REPLACE INTO rejected(counter,tbl,row_id,scope,field,value,hlc,base,code,message,"
+      "rejected_ms) SELECT counter,tbl,row_id,scope,field,value,hlc,base,?2,?3,?4 FROM outbox "
+      "WHERE counter=?1");
+  if (!ins.ok()) return ins.status();
+  ins->bind(1, counter).bind(2, code_name(reason.code())).bind(3, reason.message());
+  ins->bind(4, clock_.now_ms());
+  LWC_RETURN_IF_ERROR(ins->run());
+  auto del = db_.prepare("DELETE FROM outbox WHERE counter=?1");
+  if (!del.ok()) return del.status();
+  del->bind(1, counter);
+  LWC_RETURN_IF_ERROR(del->run());
+  return txn.commit();
+}
+
+Result<std::vector<RejectedMutation>> Store::rejected() {
+  auto st = db_.prepare(
+      "SELECT counter,tbl,row_id,scope,field,value,hlc,base,code,message,rejected_ms FROM rejected "
+      "ORDER BY counter");
+  if (!st.ok()) return st.status();
+  std::vector<RejectedMutation> out;
+  while (st->step()) {
+    out.push_back(RejectedMutation{
+        Mutation{st->col_int(0),
+                 Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
+                        FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, device_id_,
+                                     Hlc{st->col_int(7)}}}},
+        Status(code_from_name(st->col_view(8)), st->col_text(9)), st->col_int(10)});
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  return out;
+}
+
+Status Store::apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor) {
+  const int64_t seq_before = next_seq_;
+  sql::Txn txn(db_);
+  Status s = txn.status();
+  for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
+    hlc_.observe(changes[i].version.hlc);  // the hub vetted the drift; never lag behind its data
+    auto r = apply_one(changes[i]);
+    if (!r.ok()) s = r.status();
+  }
+  if (s.ok() && new_cursor) s = set_meta("pull_cursor", std::to_string(*new_cursor));
+  if (s.ok()) s = persist_clock();
+  if (s.ok()) s = txn.commit();
+  if (!s.ok()) next_seq_ = seq_before;
+  return s;
+}
+
+Result<int64_t> Store::pull_cursor() {
+  auto v = get_meta("pull_cursor");
+  if (!v.ok()) return v.status();
+  return v->empty() ? int64_t{0} : std::stoll(*v);
+}
+
+Result<int64_t> Store::device_progress(const std::string& device) {
+  auto st = db_.prepare("SELECT last_counter FROM device_progress WHERE device=?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, device);
+  int64_t last = 0;
+  if (st->step()) last = st->col_int(0);
+  if (!st->last_status().ok()) return st->last_status();
+  return last;
+}
+
+Result<std::vector<MutationResult>> Store::accept_push(const std::string& device,
+                                                       const std::vector<Mutation>& batch,
+                                                       const Validator& validate) {
+  const int64_t seq_before = next_seq_;
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  auto progress = device_progress(device);
+  if (!progress.ok()) return progress.status();
+  int64_t last = *progress;
+  std::vector<MutationResult> results;
+  results.reserve(batch.size());
+  auto fail = [&](Status s) -> Status {
+    next_seq_ = seq_before;
+    return s;
+  };
+  for (const Mutation& m : batch) {
+    MutationResult r{m.counter};
+    if (m.counter <= last) {
+      r.kind = MutationResult::Kind::kDuplicate;
+    } else if (m.counter != last + 1) {
+      r.kind = MutationResult::Kind::kRejected;
+      r.reason = Status(Code::kConflict, "mutation " + std::to_string(m.counter) +
+                                             " arrived before " + std::to_string(last + 1) +
+                                             "; resend from " + std::to_string(last + 1));
+    } else {
+      Status verdict = validate ? validate(m.change) : Status{};
+      if (verdict.ok()) verdict = hlc_.update(m.change.version.hlc);
+      if (verdict.ok()) {
+        auto applied = apply_one(m.change);
+        if (!applied.ok() && applied.status().code() != Code::kPermissionDenied) {
+          return fail(applied.status());
+        }
+        if (!applied.ok()) verdict = applied.status();
+      }
+      if (!verdict.ok()) {
+        r.kind = MutationResult::Kind::kRejected;
+        r.reason = verdict;
+      }
+      last = m.counter;
+    }
+    results.push_back(std::move(r));
+  }
+  auto up = db_.prepare(
+      "INSERT INTO device_progress(device,last_counter) VALUES(?1,?2) "
+      "ON CONFLICT(device) DO UPDATE SET last_counter=excluded.last_counter");
+  if (!up.ok()) return fail(up.status());
+  up->bind(1, device).bind(2, last);
+  Status s = up->run();
+  if (s.ok()) s = persist_clock();
+  if (s.ok()) s = txn.commit();
+  if (!s.ok()) return fail(s);
+  return results;
+}
+
+Result<std::vector<SeqChange>> Store::changes_after(int64_t after_seq, const ScopeFilter& filter,
+                                                    size_t limit) {
+  auto st = db_.prepare(
+      "SELECT seq,tbl,row_id,scope,field,value,hlc,device,base FROM fields WHERE seq > ?1" +
+      scope_clause(filter, 3) + " ORDER BY seq LIMIT ?2");
+  if (!st.ok()) return st.status();
+  st->bind(1, after_seq).bind(2, static_cast<int64_t>(limit));
+  bind_scopes(*st, filter, 3);
+  std::vector<SeqChange> out;
+  while (st->step()) {
+    out.push_back(SeqChange{
+        st->col_int(0),
+        Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
+               FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, st->col_text(7),
+                            Hlc{st->col_int(8)}}}});
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  return out;
+}
+
+Result<std::optional<FieldVersion>> Store::get_field(const std::string& table,
+                                                     const std::string& row_id,
+                                                     const std::string& field) {
+  get_field_.bind(1, table).bind(2, row_id).bind(3, field);
+  std::optional<FieldVersion> v;
+  if (get_field_.step()) {
+    v = FieldVersion{get_field_.col_text(1), Hlc{get_field_.col_int(2)}, get_field_.col_text(3),
+                     Hlc{get_field_.col_int(4)}};
+  }
+  Status s = get_field_.last_status();
+  get_field_.reset();
+  if (!s.ok()) return s;
+  return v;
+}
+
+namespace {
+// Reads rows from a statement whose columns are tbl,row_id,scope,field,value,hlc,device,base,
+// ordered by tbl,row_id,field.
+Result<std::vector<Row>> collect_rows(sql::Stmt& st) {
+  std::vector<Row> out;
+  while (st.step()) {
+    std::string_view tbl = st.col_view(0), id = st.col_view(1);
+    if (out.empty() || out.back().table != tbl || out.back().id != id) {
+      out.push_back(Row{std::string(tbl), std::string(id), st.col_text(2), {}});
+    }
+    out.back().fields.emplace_back(
+        st.col_text(3),
+        FieldVersion{st.col_text(4), Hlc{st.col_int(5)}, st.col_text(6), Hlc{st.col_int(7)}});
+  }
+  if (!st.last_status().ok()) return st.last_status();
+  return out;
+}
+}  // namespace
+
+Result<std::optional<Row>> Store::get_row(const std::string& table, const std::string& row_id) {
+  auto st = db_.prepare(
+      "SELECT tbl,row_id,scope,field,value,hlc,device,base FROM fields WHERE tbl=?1 AND row_id=?2 "
+      "ORDER BY field");
+  if (!st.ok()) return st.status();
+  st->bind(1, table).bind(2, row_id);
+  auto rows = collect_rows(*st);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<Row>{};
+  return std::optional<Row>{std::move(rows->front())};
+}
+
+Result<std::vector<Row>> Store::rows(const std::string& table, const ScopeFilter& filter) {
+  auto st = db_.prepare("SELECT tbl,row_id,scope,field,value,hlc,device,base FROM fields WHERE tbl=?1" +
+                        scope_clause(filter, 2) + " ORDER BY row_id, field");
+  if (!st.ok()) return st.status();
+  st->bind(1, table);
+  bind_scopes(*st, filter, 2);
+  return collect_rows(*st);
+}
+
+Result<std::vector<ConflictRecord>> Store::conflicts() {
+  auto st = db_.prepare(
+      "SELECT id,tbl,row_id,scope,field,winner_value,winner_hlc,winner_device,winner_base,"
+      "loser_value,loser_hlc,loser_device,loser_base,detected_ms FROM conflicts ORDER BY id");
+  if (!st.ok()) return st.status();
+  std::vector<ConflictRecord> out;
+  while (st->step()) {
+    out.push_back(ConflictRecord{
+        st->col_int(0), st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
+        Conflict{FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, st->col_text(7),
+                              Hlc{st->col_int(8)}},
+                 FieldVersion{st->col_text(9), Hlc{st->col_int(10)}, st->col_text(11),
+                              Hlc{st->col_int(12)}}},
+        st->col_int(13)});
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  return out;
+}
+
+Result<std::string> Store::export_canonical(const ScopeFilter& filter) {
+  auto st = db_.prepare(
+      "SELECT tbl,row_id,scope,field,value,hlc,device FROM fields WHERE 1" + scope_clause(filter, 1) +
+      " ORDER BY tbl, row_id, field");
+  if (!st.ok()) return st.status();
+  bind_scopes(*st, filter, 1);
+  std::string out = "{\"format\":\"lwc-export-1\",\"rows\":[";
+  std::string last_tbl, last_id;
+  bool any = false;
+  while (st->step()) {
+    std::string_view tbl = st->col_view(0), id = st->col_view(1);
+    bool new_row = !any || tbl != last_tbl || id != last_id;
+    if (new_row) {
+      if (any) out += "}},";
+      out += "\n{\"table\":";
+      append_json_string(out, tbl);
+      out += ",\"id\":";
+      append_json_string(out, id);
+      out += ",\"scope\":";
+      append_json_string(out, st->col_view(2));
+      out += ",\"fields\":{";
+      last_tbl = tbl;
+      last_id = id;
+      any = true;
+    } else {
+      out += ",";
+    }
+    append_json_string(out, st->col_view(3));
+    out += ":{\"value\":";
+    out += st->col_view(4);
+    out += ",\"hlc\":" + std::to_string(st->col_int(5)) + ",\"device\":";
+    append_json_string(out, st->col_view(6));
+    out += "}";
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  if (any) out += "}}";
+  out += "\n]}\n";
+  return out;
+}
+
+}  // namespace lwc

@@ -1,0 +1,324 @@
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lwc/id.h"
+#include "lwc/store.h"
+#include "temp_dir.h"
+
+using namespace lwc;
+using lwc::test::TempDir;
+
+namespace {
+constexpr int64_t kT0 = 1'795'000'000'000;  // 2026-11-18
+
+std::unique_ptr<Store> open_store(const std::string& path, const Clock& clock,
+                                  std::string device = "") {
+  auto s = Store::open({path, std::move(device)}, clock);
+  REQUIRE(s.ok());
+  return std::move(s).value();
+}
+
+Change change(const std::string& id, const std::string& field, const std::string& value,
+              Hlc hlc, const std::string& device, const std::string& scope = "5201") {
+  return Change{"measurement", id, scope, field, FieldVersion{value, hlc, device, {}}};
+}
+}  // namespace
+
+TEST_CASE("store: a new file is created at the current schema version", "[store]") {
+  TempDir dir;
+  FakeClock clock(kT0);
+  auto store = open_store(dir.file("a.db"), clock);
+  CHECK(store->schema_version() == Store::kSchemaVersion);
+  CHECK(is_valid_id(store->device_id()));
+  auto st = store->db().prepare("PRAGMA journal_mode");
+  REQUIRE(st.ok());
+  REQUIRE(st->step());
+  CHECK(st->col_text(0) == "wal");
+}
+
+TEST_CASE("store: an older file is upgraded and keeps its data", "[store]") {
+  TempDir dir;
+  FakeClock clock(kT0);
+  const std::string path = dir.file("old.db");
+  std::string id = new_id(), device;
+  {
+    auto v1 = Store::open_at_version({path}, clock, 1);
+    REQUIRE(v1.ok());
+    device = (*v1)->device_id();
+    REQUIRE((*v1)->write_local("measurement", id, "5201", {{"value", "1500"}}).ok());
+    // v1 has no `rejected` table
+    CHECK_FALSE((*v1)->db().prepare("SELECT * FROM rejected").ok());
+  }
+  auto store = open_store(path, clock);
+  CHECK(store->schema_version() == 2);
+  CHECK(store->device_id() == device);
+  auto f = store->get_field("measurement", id, "value");
+  REQUIRE(f.ok());
+  REQUIRE(f->has_value());
+  CHECK((*f)->value == "1500");
+  CHECK(*store->outbox_size() == 1);
+  CHECK(store->rejected().ok());
+}
+
+TEST_CASE("store: a file from a newer LWC is refused with a clear error", "[store]") {
+  TempDir dir;
+  FakeClock clock(kT0);
+  const std::string path = dir.file("new.db");
+  {
+    auto db = sql::Db::open(path);
+    REQUIRE(db.ok());
+    REQUIRE(db->exec("PRAGMA user_version=99").ok());
+  }
+  auto store = Store::open({path}, clock);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kSchemaTooNew);
+  CHECK_THAT(store.status().message(), Catch::Contains("schema version 99"));
+}
+
+TEST_CASE("store: reopening keeps device id, clock, counters and cursor", "[store]") {
+  TempDir dir;
+  FakeClock clock(kT0);
+  const std::string path = dir.file("r.db");
+  std::string device;
+  Hlc last;
+  {
+    auto store = open_store(path, clock);
+    device = store->device_id();
+    auto w = store->write_local("measurement", new_id(), "5202", {{"value", "1"}, {"as_of", "2"}});
+    REQUIRE(w.ok());
+    last = w->back().version.hlc;
+    REQUIRE(store->apply_pulled({}, 42).ok());
+  }
+  clock.set_ms(kT0 - 3'600'000);  // the wall clock went back an hour while the client was closed
+  auto store = open_store(path, clock);
+  CHECK(store->device_id() == device);
+  CHECK(*store->pull_cursor() == 42);
+  auto w = store->write_local("measurement", new_id(), "5202", {{"value", "3"}});
+  REQUIRE(w.ok());
+  CHECK(w->front().version.hlc > last);
+  auto out = store->outbox(10);
+  REQUIRE(out.ok());
+  REQUIRE(out->size() == 3);
+  CHECK((*out)[2].counter == 3);  // numbering continues after a restart
+}
+
+TEST_CASE("store: the outbox survives a crash between write and send", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("crash.db");
+  const std::string id = new_id();
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    FakeClock clock(kT0);
+    auto s = Store::open({path}, clock);
+    if (!s.ok()) _exit(2);
+    for (int i = 0; i < 50; ++i) {
+      if (!(*s)->write_local("measurement", id, "5203", {{"value", std::to_string(i)}}).ok()) {
+        _exit(3);
+      }
+    }
+    kill(getpid(), SIGKILL);  // no destructor, no close: as a power cut to the process
+    _exit(4);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+
+  FakeClock clock(kT0);
+  auto store = open_store(path, clock);
+  auto out = store->outbox(1000);
+  REQUIRE(out.ok());
+  REQUIRE(out->size() == 50);
+  for (int i = 0; i < 50; ++i) {
+    CHECK((*out)[i].counter == i + 1);
+    CHECK((*out)[i].change.version.value == std::to_string(i));
+  }
+  // Acknowledgement removes exactly what the hub confirmed.
+  REQUIRE(store->ack_outbox(30).ok());
+  CHECK(*store->outbox_size() == 20);
+  CHECK(store->outbox(1)->front().counter == 31);
+}
+
+TEST_CASE("store: a push batch is applied exactly once", "[store]") {
+  FakeClock clock(kT0);
+  auto hub = open_store(":memory:", clock, "hub");
+  const std::string id = new_id();
+  std::vector<Mutation> batch;
+  for (int i = 1; i <= 3; ++i) {
+    batch.push_back(
+        {i, change(id, "f" + std::to_string(i), std::to_string(i), Hlc::from_parts(kT0, i), "dev1")});
+  }
+  auto r1 = hub->accept_push("dev1", batch, nullptr);
+  REQUIRE(r1.ok());
+  for (auto& r : *r1) CHECK(r.kind == MutationResult::Kind::kApplied);
+  const int64_t seq_after_first = hub->last_seq();
+  CHECK(seq_after_first == 3);
+
+  // The same batch again (the acknowledgement was lost): acknowledged as duplicates, not re-applied.
+  auto r2 = hub->accept_push("dev1", batch, nullptr);
+  REQUIRE(r2.ok());
+  for (auto& r : *r2) CHECK(r.kind == MutationResult::Kind::kDuplicate);
+  CHECK(hub->last_seq() == seq_after_first);
+  CHECK(*hub->device_progress("dev1") == 3);
+
+  // A gap is refused and not consumed.
+  auto r3 = hub->accept_push(
+      "dev1", {{5, change(id, "f5", "5", Hlc::from_parts(kT0, 9), "dev1")}}, nullptr);
+  REQUIRE(r3.ok());
+  CHECK((*r3)[0].kind == MutationResult::Kind::kRejected);
+  CHECK((*r3)[0].reason.code() == Code::kConflict);
+  CHECK(*hub->device_progress("dev1") == 3);
+}
+
+TEST_CASE("store: a validator's verdict and clock skew reject single mutations", "[store]") {
+  FakeClock clock(kT0);
+  auto hub = open_store(":memory:", clock, "hub");
+  const std::string id = new_id();
+  std::vector<Mutation> batch = {
+      {1, change(id, "value", "1", Hlc::from_parts(kT0, 0), "dev")},
+      {2, change(id, "secret", "1", Hlc::from_parts(kT0, 1), "dev")},
+      {3, change(id, "as_of", "1", Hlc::from_parts(kT0 + 86'400'000, 0), "dev")},  // a day ahead
+      {4, change(id, "entered", "1", Hlc::from_parts(kT0, 2), "dev")},
+  };
+  auto validator = [](const Change& c) {
+    return c.field == "secret" ? Status(Code::kPermissionDenied, "no") : Status{};
+  };
+  auto r = hub->accept_push("dev", batch, validator);
+  REQUIRE(r.ok());
+  CHECK((*r)[0].kind == MutationResult::Kind::kApplied);
+  CHECK((*r)[1].reason.code() == Code::kPermissionDenied);
+  CHECK((*r)[2].reason.code() == Code::kClockSkew);
+  CHECK((*r)[3].kind == MutationResult::Kind::kApplied);
+  CHECK(*hub->device_progress("dev") == 4);  // rejected mutations are answered, not retried
+  CHECK_FALSE(hub->get_field("measurement", id, "as_of")->has_value());
+  CHECK(hub->hlc().last() < Hlc::from_parts(kT0 + 1, 0));  // the fast clock did not drag the hub
+}
+
+TEST_CASE("store: a row keeps its scope; a change naming another scope is refused", "[store]") {
+  FakeClock clock(kT0);
+  auto hub = open_store(":memory:", clock, "hub");
+  const std::string id = new_id();
+  REQUIRE(hub->accept_push("d", {{1, change(id, "value", "1", Hlc::from_parts(kT0, 0), "d")}},
+                           nullptr)
+              .ok());
+  auto r = hub->accept_push(
+      "d", {{2, change(id, "entered", "1", Hlc::from_parts(kT0, 1), "d", "5202")}}, nullptr);
+  REQUIRE(r.ok());
+  CHECK((*r)[0].reason.code() == Code::kPermissionDenied);
+  CHECK_FALSE(hub->get_field("measurement", id, "entered")->has_value());
+}
+
+TEST_CASE("store: pull reads changes after a cursor, filtered by scope, in pages", "[store]") {
+  FakeClock clock(kT0);
+  auto hub = open_store(":memory:", clock, "hub");
+  std::vector<Mutation> batch;
+  int64_t n = 0;
+  for (const char* scope : {"5201", "5202", "province", "5201"}) {
+    ++n;
+    Change c = change(new_id(), "value", std::to_string(n), Hlc::from_parts(kT0, n), "d", scope);
+    if (std::string(scope) == "province") c.table = "target";
+    batch.push_back({n, c});
+  }
+  REQUIRE(hub->accept_push("d", batch, nullptr).ok());
+  auto all = hub->changes_after(0, ScopeFilter::everything(), 100);
+  REQUIRE(all->size() == 4);
+  auto mine = hub->changes_after(0, ScopeFilter::only({"5201", "province"}), 100);
+  REQUIRE(mine->size() == 3);
+  CHECK((*mine)[0].change.scope == "5201");
+  CHECK((*mine)[1].change.scope == "province");
+  auto page1 = hub->changes_after(0, ScopeFilter::only({"5201", "province"}), 2);
+  REQUIRE(page1->size() == 2);
+  auto page2 = hub->changes_after(page1->back().seq, ScopeFilter::only({"5201", "province"}), 2);
+  REQUIRE(page2->size() == 1);
+  CHECK(page2->front().seq == (*mine)[2].seq);
+}
+
+TEST_CASE("store: a concurrent overwrite is kept as a conflict with both values", "[store]") {
+  FakeClock clock(kT0);
+  auto a = open_store(":memory:", clock, "device-a");
+  auto b = open_store(":memory:", clock, "device-b");
+  auto hub = open_store(":memory:", clock, "hub");
+  const std::string id = new_id();
+  auto wa = a->write_local("measurement", id, "5201", {{"value", "100"}});
+  clock.advance_ms(5);
+  auto wb = b->write_local("measurement", id, "5201", {{"value", "250"}});
+  REQUIRE(hub->accept_push("device-a", {{1, wa->front()}}, nullptr).ok());
+  REQUIRE(hub->accept_push("device-b", {{1, wb->front()}}, nullptr).ok());
+  auto conflicts = hub->conflicts();
+  REQUIRE(conflicts->size() == 1);
+  const ConflictRecord& c = conflicts->front();
+  CHECK(c.conflict.winner.value == "250");
+  CHECK(c.conflict.winner.device == "device-b");
+  CHECK(c.conflict.loser.value == "100");
+  CHECK(c.conflict.loser.device == "device-a");
+  CHECK(c.field == "value");
+
+  // An edit made after seeing the value is not a conflict.
+  REQUIRE(a->apply_pulled({wb->front()}, std::nullopt).ok());
+  auto wa2 = a->write_local("measurement", id, "5201", {{"value", "260"}});
+  CHECK(wa2->front().version.base == wb->front().version.hlc);
+  REQUIRE(hub->accept_push("device-a", {{2, wa2->front()}}, nullptr).ok());
+  CHECK(hub->conflicts()->size() == 1);
+}
+
+TEST_CASE("store: a rejected mutation stays visible with its reason", "[store]") {
+  FakeClock clock(kT0);
+  auto store = open_store(":memory:", clock);
+  REQUIRE(store->write_local("measurement", new_id(), "5204", {{"value", "1"}, {"as_of", "2"}}).ok());
+  REQUIRE(store->reject_outbox(1, Status(Code::kPermissionDenied, "not your district")).ok());
+  auto rej = store->rejected();
+  REQUIRE(rej->size() == 1);
+  CHECK((*rej)[0].mutation.counter == 1);
+  CHECK((*rej)[0].reason.code() == Code::kPermissionDenied);
+  CHECK((*rej)[0].reason.message() == "not your district");
+  CHECK(*store->outbox_size() == 1);
+}
+
+TEST_CASE("store: a full disk is a clear error and loses nothing already written", "[store]") {
+  TempDir dir;
+  FakeClock clock(kT0);
+  auto store = open_store(dir.file("full.db"), clock);
+  const std::string id = new_id();
+  REQUIRE(store->write_local("measurement", id, "5201", {{"value", "1"}}).ok());
+  auto pages = store->db().prepare("PRAGMA page_count");
+  REQUIRE(pages->step());
+  // Cap the file at its current size: the next growing write finds the "disk" full.
+  REQUIRE(store->db().exec("PRAGMA max_page_count=" + std::to_string(pages->col_int(0))).ok());
+  std::string big(64 * 1024, 'x');
+  auto w = store->write_local("measurement", new_id(), "5201", {{"source", "\"" + big + "\""}});
+  REQUIRE_FALSE(w.ok());
+  CHECK(w.status().code() == Code::kIo);
+  CHECK_THAT(w.status().message(), Catch::Contains("full"));
+  CHECK(*store->outbox_size() == 1);
+  CHECK((*store->get_field("measurement", id, "value"))->value == "1");
+  // After space is freed the store works on, numbering without a hole.
+  REQUIRE(store->db().exec("PRAGMA max_page_count=1000000").ok());
+  auto again = store->write_local("measurement", id, "5201", {{"value", "2"}});
+  REQUIRE(again.ok());
+  CHECK(store->outbox(10)->back().counter == 2);
+}
+
+TEST_CASE("store: export is canonical and identical for identical versions", "[store]") {
+  FakeClock clock(kT0);
+  auto a = open_store(":memory:", clock, "a");
+  auto b = open_store(":memory:", clock, "b");
+  std::vector<Change> changes;
+  const std::string id1 = new_id(), id2 = new_id();
+  changes.push_back(change(id2, "value", "2", Hlc::from_parts(kT0, 1), "x"));
+  changes.push_back(change(id1, "value", "1", Hlc::from_parts(kT0, 2), "x"));
+  changes.push_back(change(id1, "source", "\"ระบบ GFMIS\"", Hlc::from_parts(kT0, 3), "y"));
+  REQUIRE(a->apply_pulled(changes, std::nullopt).ok());
+  std::reverse(changes.begin(), changes.end());
+  REQUIRE(b->apply_pulled(changes, std::nullopt).ok());
+  auto ea = a->export_canonical(ScopeFilter::everything());
+  auto eb = b->export_canonical(ScopeFilter::everything());
+  CHECK(*ea == *eb);
+  CHECK_THAT(*ea, Catch::Contains("\"source\":{\"value\":\"ระบบ GFMIS\""));
+  auto parsed = nlohmann::json::parse(*ea);  // valid JSON
+  CHECK(parsed["rows"].size() == 2);
+}
