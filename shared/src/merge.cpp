@@ -3,8 +3,17 @@
 namespace lwc {
 
 bool wins_over(const FieldVersion& a, const FieldVersion& b) {
+#if defined(LWC_MUTATE_MERGE) && LWC_MUTATE_MERGE == 1
+  // Mutation for scripts/mutation-check.sh: the version that arrives last wins (order-dependent).
+  (void)a, (void)b;
+  return true;
+#elif defined(LWC_MUTATE_MERGE) && LWC_MUTATE_MERGE == 2
+  // Mutation for scripts/mutation-check.sh: equal HLCs go to the arrival, not the greater device.
+  return a.hlc != b.hlc ? a.hlc > b.hlc : true;
+#else
   if (a.hlc != b.hlc) return a.hlc > b.hlc;
   return a.device > b.device;
+#endif
 }
 
 namespace {

@@ -15,14 +15,18 @@ const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE rows(
-  tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL,
-  PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
+  row_key INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL,
+  UNIQUE(tbl, row_id));
 CREATE TABLE fields(
-  tbl TEXT NOT NULL, row_id TEXT NOT NULL, field TEXT NOT NULL, scope TEXT NOT NULL,
+  row_key INTEGER NOT NULL REFERENCES rows(row_key), field TEXT NOT NULL,
   value TEXT NOT NULL, hlc INTEGER NOT NULL, device TEXT NOT NULL, base INTEGER NOT NULL,
   seq INTEGER NOT NULL,
-  PRIMARY KEY(tbl, row_id, field)) WITHOUT ROWID;
+  PRIMARY KEY(row_key, field)) WITHOUT ROWID;
 CREATE INDEX fields_by_seq ON fields(seq);
+CREATE VIEW field_versions AS
+  SELECT r.tbl AS tbl, r.row_id AS row_id, r.scope AS scope, f.field AS field, f.value AS value,
+         f.hlc AS hlc, f.device AS device, f.base AS base, f.seq AS seq
+  FROM fields f JOIN rows r ON r.row_key = f.row_key;
 CREATE TABLE outbox(
   counter INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL,
   field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL, base INTEGER NOT NULL);
@@ -162,9 +166,9 @@ Result<std::unique_ptr<Store>> Store::open_at_version(const StoreOptions& option
   if (!hlc.ok()) return hlc.status();
   if (!hlc->empty()) store->hlc_.observe(Hlc{std::stoll(*hlc)});
 
-  auto st = store->db_.prepare("SELECT coalesce(max(seq), 0) FROM fields");
-  if (!st.ok()) return st.status();
-  if (st->step()) store->next_seq_ = st->col_int(0) + 1;
+  auto seq = store->committed_seq();
+  if (!seq.ok()) return seq.status();
+  store->next_seq_ = *seq + 1;
   auto counter = store->get_meta("next_counter");
   if (!counter.ok()) return counter.status();
   store->next_counter_ = counter->empty() ? 1 : std::stoll(*counter);
@@ -179,14 +183,16 @@ Status Store::prepare_statements() {
     return {};
   };
   LWC_RETURN_IF_ERROR(prep(get_field_,
-                           "SELECT scope, value, hlc, device, base FROM fields "
-                           "WHERE tbl=?1 AND row_id=?2 AND field=?3"));
+                           "SELECT r.row_key, r.scope, f.value, f.hlc, f.device, f.base FROM rows r "
+                           "LEFT JOIN fields f ON f.row_key=r.row_key AND f.field=?3 "
+                           "WHERE r.tbl=?1 AND r.row_id=?2"));
   LWC_RETURN_IF_ERROR(prep(upsert_field_,
-                           "INSERT INTO fields(tbl,row_id,field,scope,value,hlc,device,base,seq) "
-                           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(tbl,row_id,field) DO UPDATE "
+                           "INSERT INTO fields(row_key,field,value,hlc,device,base,seq) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(row_key,field) DO UPDATE "
                            "SET value=excluded.value, hlc=excluded.hlc, device=excluded.device, "
                            "base=excluded.base, seq=excluded.seq"));
-  LWC_RETURN_IF_ERROR(prep(get_row_scope_, "SELECT scope FROM rows WHERE tbl=?1 AND row_id=?2"));
+  LWC_RETURN_IF_ERROR(prep(get_field_by_key_,
+                           "SELECT value, hlc, device, base FROM fields WHERE row_key=?1 AND field=?2"));
   LWC_RETURN_IF_ERROR(prep(insert_row_, "INSERT INTO rows(tbl,row_id,scope) VALUES(?1,?2,?3)"));
   LWC_RETURN_IF_ERROR(prep(insert_conflict_,
                            "INSERT INTO conflicts(tbl,row_id,scope,field,winner_value,winner_hlc,"
@@ -219,37 +225,53 @@ Status Store::set_meta(const std::string& key, const std::string& value) {
 
 Status Store::persist_clock() { return set_meta("hlc", std::to_string(hlc_.last().packed)); }
 
-Result<Store::ApplyKind> Store::apply_one(const Change& c) {
-  get_field_.bind(1, c.table).bind(2, c.row_id).bind(3, c.field);
-  std::optional<FieldVersion> current;
-  std::string current_scope;
-  if (get_field_.step()) {
-    current_scope = get_field_.col_text(0);
-    current = FieldVersion{get_field_.col_text(1), Hlc{get_field_.col_int(2)},
-                           get_field_.col_text(3), Hlc{get_field_.col_int(4)}};
-  }
-  Status s = get_field_.last_status();
-  get_field_.reset();
-  if (!s.ok()) return s;
-
-  if (!current) {  // a new field: the row may be new too
-    get_row_scope_.bind(1, c.table).bind(2, c.row_id);
-    bool known = get_row_scope_.step();
-    if (known) current_scope = get_row_scope_.col_text(0);
-    s = get_row_scope_.last_status();
-    get_row_scope_.reset();
-    if (!s.ok()) return s;
-    if (!known) {
-      insert_row_.bind(1, c.table).bind(2, c.row_id).bind(3, c.scope);
-      LWC_RETURN_IF_ERROR(insert_row_.run());
-      current_scope = c.scope;
+Result<Store::FieldLookup> Store::lookup(const Change& c) {
+  FieldLookup out;
+  Status s;
+  if (last_row_.row_key != 0 && last_row_.row_id == c.row_id && last_row_.table == c.table) {
+    // Fields of one row usually come together: skip the (tbl, row_id) index.
+    out.row_key = last_row_.row_key;
+    out.scope = last_row_.scope;
+    get_field_by_key_.bind(1, out.row_key).bind(2, c.field);
+    if (get_field_by_key_.step()) {
+      out.current = FieldVersion{get_field_by_key_.col_text(0), Hlc{get_field_by_key_.col_int(1)},
+                                 get_field_by_key_.col_text(2), Hlc{get_field_by_key_.col_int(3)}};
     }
+    s = get_field_by_key_.last_status();
+    get_field_by_key_.reset();
+  } else {
+    get_field_.bind(1, c.table).bind(2, c.row_id).bind(3, c.field);
+    if (get_field_.step()) {
+      out.row_key = get_field_.col_int(0);
+      out.scope = get_field_.col_text(1);
+      if (!get_field_.col_is_null(2)) {
+        out.current = FieldVersion{get_field_.col_text(2), Hlc{get_field_.col_int(3)},
+                                   get_field_.col_text(4), Hlc{get_field_.col_int(5)}};
+      }
+    }
+    s = get_field_.last_status();
+    get_field_.reset();
   }
-  if (current_scope != c.scope) {
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Store::ApplyKind> Store::apply_one(const Change& c) {
+  auto found = lookup(c);
+  if (!found.ok()) return found.status();
+  FieldLookup& f = *found;
+  if (f.row_key == 0) {  // a new row
+    insert_row_.bind(1, c.table).bind(2, c.row_id).bind(3, c.scope);
+    LWC_RETURN_IF_ERROR(insert_row_.run());
+    f.row_key = db_.last_insert_rowid();
+    f.scope = c.scope;
+  }
+  last_row_ = {c.table, c.row_id, f.row_key, f.scope};
+  if (f.scope != c.scope) {
     return Status(Code::kPermissionDenied, "row " + c.table + "/" + c.row_id +
-                                               " belongs to scope " + current_scope + ", not " +
-                                               c.scope);
+                                               " belongs to scope " + f.scope + ", not " + c.scope);
   }
+  const std::optional<FieldVersion>& current = f.current;
 
   MergeResult m = merge(current, c.version);
   if (m.conflict) {
@@ -267,9 +289,8 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c) {
     case MergeOutcome::kApplied: break;
   }
   const FieldVersion& v = c.version;
-  upsert_field_.bind(1, c.table).bind(2, c.row_id).bind(3, c.field).bind(4, c.scope);
-  upsert_field_.bind(5, v.value).bind(6, v.hlc.packed).bind(7, v.device).bind(8, v.base.packed);
-  upsert_field_.bind(9, next_seq_);
+  upsert_field_.bind(1, f.row_key).bind(2, c.field).bind(3, v.value).bind(4, v.hlc.packed);
+  upsert_field_.bind(5, v.device).bind(6, v.base.packed).bind(7, next_seq_);
   LWC_RETURN_IF_ERROR(upsert_field_.run());
   ++next_seq_;
   return ApplyKind::kApplied;
@@ -280,6 +301,7 @@ Result<std::vector<Change>> Store::write_local(const std::string& table, const s
                                                const std::vector<FieldWrite>& writes) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
+  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
   LWC_RETURN_IF_ERROR(txn.status());
   std::vector<Change> out;
   out.reserve(writes.size());
@@ -348,6 +370,7 @@ Status Store::ack_outbox(int64_t counter) {
 
 Status Store::reject_outbox(int64_t counter, const Status& reason) {
   sql::Txn txn(db_);
+  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
   LWC_RETURN_IF_ERROR(txn.status());
   auto ins = db_.prepare(
       "INSERT OR REPLACE INTO rejected(counter,tbl,row_id,scope,field,value,hlc,base,code,message,"
@@ -385,13 +408,18 @@ Result<std::vector<RejectedMutation>> Store::rejected() {
 Status Store::apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
+  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
   Status s = txn.status();
   for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
     hlc_.observe(changes[i].version.hlc);  // the hub vetted the drift; never lag behind its data
     auto r = apply_one(changes[i]);
     if (!r.ok()) s = r.status();
   }
-  if (s.ok() && new_cursor) s = set_meta("pull_cursor", std::to_string(*new_cursor));
+  if (s.ok() && new_cursor) {
+    auto current = pull_cursor();
+    if (!current.ok()) s = current.status();
+    else if (*new_cursor > *current) s = set_meta("pull_cursor", std::to_string(*new_cursor));
+  }
   if (s.ok()) s = persist_clock();
   if (s.ok()) s = txn.commit();
   if (!s.ok()) next_seq_ = seq_before;
@@ -419,6 +447,7 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
                                                        const Validator& validate) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
+  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
   LWC_RETURN_IF_ERROR(txn.status());
   auto progress = device_progress(device);
   if (!progress.ok()) return progress.status();
@@ -471,7 +500,7 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
 Result<std::vector<SeqChange>> Store::changes_after(int64_t after_seq, const ScopeFilter& filter,
                                                     size_t limit) {
   auto st = db_.prepare(
-      "SELECT seq,tbl,row_id,scope,field,value,hlc,device,base FROM fields WHERE seq > ?1" +
+      "SELECT seq,tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE seq > ?1" +
       scope_clause(filter, 3) + " ORDER BY seq LIMIT ?2");
   if (!st.ok()) return st.status();
   st->bind(1, after_seq).bind(2, static_cast<int64_t>(limit));
@@ -488,19 +517,19 @@ Result<std::vector<SeqChange>> Store::changes_after(int64_t after_seq, const Sco
   return out;
 }
 
+Result<int64_t> Store::committed_seq() {
+  auto st = db_.prepare("SELECT coalesce(max(seq), 0) FROM fields");
+  if (!st.ok()) return st.status();
+  if (!st->step()) return db_.error("max seq");
+  return st->col_int(0);
+}
+
 Result<std::optional<FieldVersion>> Store::get_field(const std::string& table,
                                                      const std::string& row_id,
                                                      const std::string& field) {
-  get_field_.bind(1, table).bind(2, row_id).bind(3, field);
-  std::optional<FieldVersion> v;
-  if (get_field_.step()) {
-    v = FieldVersion{get_field_.col_text(1), Hlc{get_field_.col_int(2)}, get_field_.col_text(3),
-                     Hlc{get_field_.col_int(4)}};
-  }
-  Status s = get_field_.last_status();
-  get_field_.reset();
-  if (!s.ok()) return s;
-  return v;
+  auto found = lookup(Change{table, row_id, "", field, {}});
+  if (!found.ok()) return found.status();
+  return found->current;
 }
 
 namespace {
@@ -524,7 +553,7 @@ Result<std::vector<Row>> collect_rows(sql::Stmt& st) {
 
 Result<std::optional<Row>> Store::get_row(const std::string& table, const std::string& row_id) {
   auto st = db_.prepare(
-      "SELECT tbl,row_id,scope,field,value,hlc,device,base FROM fields WHERE tbl=?1 AND row_id=?2 "
+      "SELECT tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE tbl=?1 AND row_id=?2 "
       "ORDER BY field");
   if (!st.ok()) return st.status();
   st->bind(1, table).bind(2, row_id);
@@ -535,7 +564,7 @@ Result<std::optional<Row>> Store::get_row(const std::string& table, const std::s
 }
 
 Result<std::vector<Row>> Store::rows(const std::string& table, const ScopeFilter& filter) {
-  auto st = db_.prepare("SELECT tbl,row_id,scope,field,value,hlc,device,base FROM fields WHERE tbl=?1" +
+  auto st = db_.prepare("SELECT tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE tbl=?1" +
                         scope_clause(filter, 2) + " ORDER BY row_id, field");
   if (!st.ok()) return st.status();
   st->bind(1, table);
@@ -564,7 +593,7 @@ Result<std::vector<ConflictRecord>> Store::conflicts() {
 
 Result<std::string> Store::export_canonical(const ScopeFilter& filter) {
   auto st = db_.prepare(
-      "SELECT tbl,row_id,scope,field,value,hlc,device FROM fields WHERE 1" + scope_clause(filter, 1) +
+      "SELECT tbl,row_id,scope,field,value,hlc,device FROM field_versions WHERE 1" + scope_clause(filter, 1) +
       " ORDER BY tbl, row_id, field");
   if (!st.ok()) return st.status();
   bind_scopes(*st, filter, 1);

@@ -62,6 +62,7 @@ class Db {
   Status exec(std::string_view sql);
   Result<Stmt> prepare(std::string_view sql);
   int64_t changes() const { return sqlite3_changes64(db_); }
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
   Status error(std::string_view what) const;
 

@@ -2,10 +2,12 @@
 //
 // Tables (schema version kSchemaVersion, upgraded on open through PRAGMA user_version):
 //   meta(key, value)                 device_id, pull_cursor, hlc (last clock value), next_counter
-//   rows(tbl, row_id, scope)         every row ever seen and its scope; a row's scope never changes
-//   fields(tbl, row_id, field, scope, value, hlc, device, base, seq)
+//   rows(row_key, tbl, row_id, scope)  every row ever seen and its scope; a row's scope never changes
+//   fields(row_key, field, value, hlc, device, base, seq)
 //                                    the current version of every field (per-field clocks); seq is
-//                                    this replica's change number — at the hub, the pull cursor space
+//                                    this replica's change number — at the hub, the pull cursor space.
+//                                    row_key is local (new rows append to the B-tree); the view
+//                                    field_versions joins rows and fields back by (tbl, row_id).
 //   outbox(counter, ...)             local changes not yet acknowledged by the hub, numbered 1, 2, 3...
 //   rejected(counter, ..., code, message)   local changes the hub refused, with its reason (v2)
 //   conflicts(id, ..., winner_*, loser_*)   losing concurrent values, kept for review
@@ -124,7 +126,8 @@ class Store {
   Result<std::vector<RejectedMutation>> rejected();
 
   // --- pulled changes (client) ---
-  // Merges changes received from the hub and, when given, stores the new pull cursor — atomically.
+  // Merges changes received from the hub and, when given, raises the pull cursor to new_cursor —
+  // atomically. The cursor never moves back (a late, duplicated page is merged harmlessly).
   Status apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor);
   Result<int64_t> pull_cursor();
 
@@ -144,7 +147,10 @@ class Store {
   // Current versions changed after `after_seq`, in seq order, at most `limit`.
   Result<std::vector<SeqChange>> changes_after(int64_t after_seq, const ScopeFilter& filter,
                                                size_t limit);
+  // Highest seq assigned by this Store object (including an open transaction's).
   int64_t last_seq() const { return next_seq_ - 1; }
+  // Highest seq committed to the file, as this connection's snapshot sees it.
+  Result<int64_t> committed_seq();
   Result<std::optional<FieldVersion>> get_field(const std::string& table, const std::string& row_id,
                                                 const std::string& field);
   Result<std::optional<Row>> get_row(const std::string& table, const std::string& row_id);
@@ -163,6 +169,12 @@ class Store {
   Store(sql::Db db, const Clock& clock, int64_t max_drift_ms);
   Status prepare_statements();
   enum class ApplyKind { kApplied, kDuplicate, kStale };
+  struct FieldLookup {
+    int64_t row_key = 0;  // 0: the row is unknown
+    std::string scope;
+    std::optional<FieldVersion> current;
+  };
+  Result<FieldLookup> lookup(const Change& c);
   // Merges one change inside the caller's transaction.
   Result<ApplyKind> apply_one(const Change& c);
   Status persist_clock();
@@ -176,7 +188,14 @@ class Store {
   int64_t next_counter_ = 1;
 
   // Prepared statements, in the order of the schema comment above.
-  sql::Stmt get_field_, upsert_field_, get_row_scope_, insert_row_, insert_conflict_,
+  // The row of the last apply_one in the current transaction (row_key 0: none).
+  struct RowCache {
+    std::string table, row_id;
+    int64_t row_key = 0;
+    std::string scope;
+  } last_row_;
+
+  sql::Stmt get_field_, get_field_by_key_, upsert_field_, insert_row_, insert_conflict_,
       insert_outbox_, set_meta_, get_meta_;
 };
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs LWC's benchmarks (Release build in build-bench/), writes JSON to bench/results/ and prints a
+# summary. Goals are in each JSON ("goal", "goal_met"); they are measured, never asserted in tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+build=build-bench
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$build" -j "$(nproc)" >/dev/null
+mkdir -p bench/results
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+
+echo "== merge + store vs raw SQLite upsert (1,000,000 field changes)"
+"$build/bench/lwc_bench_merge" "bench/results/merge-$stamp.json"
+cp "bench/results/merge-$stamp.json" bench/results/merge-latest.json
+echo "results: bench/results/*-$stamp.json"

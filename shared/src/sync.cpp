@@ -1,0 +1,41 @@
+#include "lwc/sync.h"
+
+namespace lwc {
+
+Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& filter, size_t limit) {
+  // One read transaction: the page and the last seq come from the same snapshot, so next_cursor
+  // never skips a change another connection committed meanwhile.
+  LWC_RETURN_IF_ERROR(hub.db().exec("BEGIN"));
+  auto changes = hub.changes_after(after, filter, limit);
+  auto last = hub.committed_seq();
+  (void)hub.db().exec("COMMIT");
+  if (!changes.ok()) return changes.status();
+  if (!last.ok()) return last.status();
+  PullPage page;
+  page.more = changes->size() == limit;
+  page.next_cursor = page.more ? changes->back().seq : std::max(after, *last);
+  page.changes = std::move(changes).value();
+  return page;
+}
+
+Status apply_pull_page(Store& client, const PullPage& page) {
+  std::vector<Change> changes;
+  changes.reserve(page.changes.size());
+  for (const SeqChange& c : page.changes) changes.push_back(c.change);
+  return client.apply_pulled(changes, page.next_cursor);
+}
+
+Status apply_push_results(Store& client, const std::vector<MutationResult>& results) {
+  int64_t acked = 0;
+  for (const MutationResult& r : results) {
+    if (r.kind == MutationResult::Kind::kRejected) {
+      if (r.reason.code() == Code::kConflict) break;  // a gap: resend from here
+      LWC_RETURN_IF_ERROR(client.ack_outbox(acked));
+      LWC_RETURN_IF_ERROR(client.reject_outbox(r.counter, r.reason));
+    }
+    acked = r.counter;
+  }
+  return client.ack_outbox(acked);
+}
+
+}  // namespace lwc
