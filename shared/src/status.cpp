@@ -5,6 +5,7 @@ namespace lwc {
 const char* code_name(Code code) {
   switch (code) {
     case Code::kOk: return "ok";
+    case Code::kMalformed: return "malformed";
     case Code::kInvalidArgument: return "invalid_argument";
     case Code::kNotFound: return "not_found";
     case Code::kAlreadyExists: return "already_exists";

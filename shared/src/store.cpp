@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lwc/id.h"
+#include "lwc/protocol.h"
 
 namespace lwc {
 
@@ -66,13 +67,6 @@ Status migrate(sql::Db& db, int from, int to) {
     LWC_RETURN_IF_ERROR(txn.commit());
   }
   return {};
-}
-
-Code code_from_name(std::string_view name) {
-  for (int c = 0; c <= static_cast<int>(Code::kInternal); ++c) {
-    if (name == code_name(static_cast<Code>(c))) return static_cast<Code>(c);
-  }
-  return Code::kInternal;
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -298,7 +292,8 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c) {
 
 Result<std::vector<Change>> Store::write_local(const std::string& table, const std::string& row_id,
                                                const std::string& scope,
-                                               const std::vector<FieldWrite>& writes) {
+                                               const std::vector<FieldWrite>& writes,
+                                               Queue queue) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
   last_row_ = {};  // a rolled-back transaction may have inserted the cached row
@@ -317,6 +312,10 @@ Result<std::vector<Change>> Store::write_local(const std::string& table, const s
       return applied.status();
     }
     const FieldVersion& v = c.version;
+    if (queue == Queue::kNone) {
+      out.push_back(std::move(c));
+      continue;
+    }
     insert_outbox_.bind(1, counter).bind(2, table).bind(3, row_id).bind(4, scope).bind(5, w.field);
     insert_outbox_.bind(6, v.value).bind(7, v.hlc.packed).bind(8, v.base.packed);
     Status s = insert_outbox_.run();
@@ -399,7 +398,7 @@ Result<std::vector<RejectedMutation>> Store::rejected() {
                  Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
                         FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, device_id_,
                                      Hlc{st->col_int(7)}}}},
-        Status(code_from_name(st->col_view(8)), st->col_text(9)), st->col_int(10)});
+        Status(protocol::code_from_name(st->col_view(8)), st->col_text(9)), st->col_int(10)});
   }
   if (!st->last_status().ok()) return st->last_status();
   return out;

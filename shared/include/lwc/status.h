@@ -13,7 +13,8 @@ namespace lwc {
 
 enum class Code {
   kOk = 0,
-  kInvalidArgument,   // malformed input, wrong type, unknown table/field
+  kMalformed,         // not parseable at all (bad JSON, bad query string)
+  kInvalidArgument,   // well-formed but wrong: wrong type, unknown table/field, bad value
   kNotFound,
   kAlreadyExists,
   kPermissionDenied,  // outside the caller's jurisdiction

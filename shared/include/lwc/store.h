@@ -110,11 +110,14 @@ class Store {
     std::string field;
     std::string value;  // canonical JSON
   };
-  // Writes fields of one row with fresh HLCs, applies them locally and appends them to the outbox.
-  // Returns the changes written. Fails (kPermissionDenied) if the row exists with another scope.
+  enum class Queue { kOutbox, kNone };
+  // Writes fields of one row with fresh HLCs, applies them locally and (kOutbox, a client) appends
+  // them to the outbox; the hub writes its own data with kNone. Returns the changes written.
+  // Fails (kPermissionDenied) if the row exists with another scope.
   Result<std::vector<Change>> write_local(const std::string& table, const std::string& row_id,
                                           const std::string& scope,
-                                          const std::vector<FieldWrite>& writes);
+                                          const std::vector<FieldWrite>& writes,
+                                          Queue queue = Queue::kOutbox);
 
   // Mutations in the outbox, lowest counter first.
   Result<std::vector<Mutation>> outbox(size_t limit);

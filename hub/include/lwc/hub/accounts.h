@@ -1,0 +1,93 @@
+// Accounts, enrolled devices, bearer tokens, login rate limits and the audit log of the hub.
+//
+// File accounts.db (SQLite, beside hub.db):
+//   users(name, role, district, work_group, pw_hash, created_ms, disabled)
+//       pw_hash: libsodium crypto_pwhash_str (argon2id) — the password itself is never stored
+//   devices(device_id, user, name, client_version, enrolled_ms, last_seen_ms, revoked)
+//   tokens(hash, user, device_id, issued_ms, expires_ms, revoked)
+//       hash: SHA-256 of the bearer token; the token itself is only ever returned to the client
+//   audit(id, at_ms, user, device_id, action, detail)
+//
+// Thread-safe: one mutex guards the connection and the rate-limit table.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lwc/clock.h"
+#include "lwc/model.h"
+#include "lwc/sqlite.h"
+#include "lwc/status.h"
+
+namespace lwc::hub {
+
+struct LoginLimits {
+  int max_failures = 5;              // per account and per address within the window
+  int64_t window_ms = 5 * 60 * 1000;
+};
+
+struct Session {
+  Principal principal;
+  std::string device_id;
+};
+
+struct LoginResult {
+  std::string token;  // 64 hex digits (256 random bits)
+  int64_t expires_ms = 0;
+  Principal principal;
+};
+
+struct AuditEntry {
+  int64_t id = 0, at_ms = 0;
+  std::string user, device_id, action, detail;
+};
+
+class Accounts {
+ public:
+  static Result<std::unique_ptr<Accounts>> open(const std::string& path, const Clock& clock,
+                                                int64_t token_ttl_ms, LoginLimits limits = {});
+
+  // kAlreadyExists if the name is taken; kInvalidArgument for a bad role/district/password.
+  Status add_user(const std::string& name, Role role, const std::string& district,
+                  const std::string& work_group, const std::string& password);
+  // Checks the password and enrolls the device for the user. Errors: kUnauthenticated (wrong user
+  // or password — the same message for both), kRateLimited (too many failures for the account or
+  // the address), kConflict (device enrolled by another account), kPermissionDenied (device revoked).
+  Result<LoginResult> login(const std::string& user, const std::string& password,
+                            const std::string& device_id, const std::string& device_name,
+                            const std::string& client_version, const std::string& address);
+  // kUnauthenticated: unknown, expired or revoked token, revoked device, disabled user.
+  Result<Session> authenticate(const std::string& bearer_token);
+  Status revoke_token(const std::string& bearer_token);
+  // Revokes the device and every token issued to it.
+  Status revoke_device(const std::string& device_id);
+
+  Status audit(const std::string& user, const std::string& device_id, const std::string& action,
+               const std::string& detail);
+  Result<std::vector<AuditEntry>> audit_log();
+
+  struct DeviceInfo {
+    std::string device_id, user, name, client_version;
+    int64_t enrolled_ms = 0, last_seen_ms = 0;
+    bool revoked = false;
+  };
+  Result<std::vector<DeviceInfo>> devices();
+  Status touch_device(const std::string& device_id);
+
+ private:
+  Accounts(sql::Db db, const Clock& clock, int64_t ttl, LoginLimits limits);
+  bool limited(const std::string& key, int64_t now);  // requires mu_
+  void record_failure(const std::string& key, int64_t now);  // requires mu_
+
+  std::mutex mu_;
+  sql::Db db_;  // guarded by mu_
+  const Clock& clock_;
+  const int64_t ttl_ms_;
+  const LoginLimits limits_;
+  std::map<std::string, std::vector<int64_t>> failures_;  // guarded by mu_: key -> failure times
+};
+
+}  // namespace lwc::hub

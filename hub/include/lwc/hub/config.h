@@ -1,0 +1,37 @@
+// The hub's configuration: DATA_DIR/hub.json, written by `lwc-hub init`, read by `serve`.
+// Every member has a default; unknown members are refused so a typo is noticed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "lwc/status.h"
+
+namespace lwc::hub {
+
+struct HubConfig {
+  std::string data_dir;                  // not in the file: where the file is
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_cert = "tls/server.pem";  // relative paths are relative to data_dir
+  std::string tls_key = "tls/server.key";
+  std::string tls_ca = "tls/ca.pem";     // handed to clients for pinning (`lwc-client enroll --ca`)
+  size_t max_body_bytes = 8 * 1024 * 1024;
+  size_t max_batch = 5000;               // mutations per push
+  size_t max_page = 10000;               // changes per pull page
+  int64_t token_ttl_s = 30 * 24 * 3600;
+  int64_t max_drift_s = 300;             // a change's HLC may be at most this far ahead of the hub
+  int64_t read_timeout_s = 30;           // to read one request
+  int64_t idle_timeout_s = 120;          // keep-alive connection with no request
+  size_t max_event_queue = 256;          // pending SSE messages per subscriber before it is dropped
+  int64_t heartbeat_s = 15;              // SSE comment line to keep links and proxies open
+  int login_max_failures = 5;
+  int64_t login_window_s = 300;
+  int worker_threads = 2;                // handler threads (SQLite work), apart from the IO thread
+
+  std::string path(const std::string& relative) const;  // resolves against data_dir
+};
+
+Result<HubConfig> load_config(const std::string& data_dir);
+Status save_config(const HubConfig& config);
+
+}  // namespace lwc::hub

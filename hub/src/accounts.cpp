@@ -1,0 +1,265 @@
+#include "lwc/hub/accounts.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "lwc/id.h"
+
+namespace lwc::hub {
+
+namespace {
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS users(
+  name TEXT PRIMARY KEY, role TEXT NOT NULL, district TEXT NOT NULL, work_group TEXT NOT NULL,
+  pw_hash TEXT NOT NULL, created_ms INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS devices(
+  device_id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name), name TEXT NOT NULL,
+  client_version TEXT NOT NULL, enrolled_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS tokens(
+  hash TEXT PRIMARY KEY, user TEXT NOT NULL, device_id TEXT NOT NULL, issued_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS audit(
+  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, user TEXT NOT NULL, device_id TEXT NOT NULL,
+  action TEXT NOT NULL, detail TEXT NOT NULL);
+PRAGMA user_version=1;
+)sql";
+
+std::string token_hash(const std::string& token) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+const Status kBadCredentials(Code::kUnauthenticated, "wrong user name or password");
+
+}  // namespace
+
+Accounts::Accounts(sql::Db db, const Clock& clock, int64_t ttl, LoginLimits limits)
+    : db_(std::move(db)), clock_(clock), ttl_ms_(ttl), limits_(limits) {}
+
+Result<std::unique_ptr<Accounts>> Accounts::open(const std::string& path, const Clock& clock,
+                                                 int64_t token_ttl_ms, LoginLimits limits) {
+  if (sodium_init() < 0) return Status(Code::kInternal, "libsodium failed to initialise");
+  auto db = sql::Db::open(path, /*durable=*/true);
+  if (!db.ok()) return db.status();
+  LWC_RETURN_IF_ERROR(db->exec(kSchema));
+  return std::unique_ptr<Accounts>(new Accounts(std::move(db).value(), clock, token_ttl_ms, limits));
+}
+
+Status Accounts::add_user(const std::string& name, Role role, const std::string& district,
+                          const std::string& work_group, const std::string& password) {
+  if (name.empty() || name.size() > 64) {
+    return Status(Code::kInvalidArgument, "a user name has 1 to 64 characters");
+  }
+  if (role == Role::kDistrict && !is_district_code(district)) {
+    return Status(Code::kInvalidArgument, "a district account needs --district 5201..5213");
+  }
+  if (role != Role::kDistrict && !district.empty()) {
+    return Status(Code::kInvalidArgument, "only district accounts have a district");
+  }
+  if (password.size() < 8) return Status(Code::kInvalidArgument, "a password has at least 8 characters");
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Status(Code::kInternal, "out of memory while hashing the password");
+  }
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare(
+      "INSERT INTO users(name,role,district,work_group,pw_hash,created_ms) VALUES(?1,?2,?3,?4,?5,?6)");
+  if (!st.ok()) return st.status();
+  st->bind(1, name).bind(2, role_name(role)).bind(3, district).bind(4, work_group).bind(5, hash);
+  st->bind(6, clock_.now_ms());
+  Status s = st->run();
+  if (!s.ok() && s.message().find("UNIQUE") != std::string::npos) {
+    return Status(Code::kAlreadyExists, "user '" + name + "' already exists");
+  }
+  return s;
+}
+
+bool Accounts::limited(const std::string& key, int64_t now) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return false;
+  auto& times = it->second;
+  times.erase(std::remove_if(times.begin(), times.end(),
+                             [&](int64_t t) { return t <= now - limits_.window_ms; }),
+              times.end());
+  return static_cast<int>(times.size()) >= limits_.max_failures;
+}
+
+void Accounts::record_failure(const std::string& key, int64_t now) { failures_[key].push_back(now); }
+
+Result<LoginResult> Accounts::login(const std::string& user, const std::string& password,
+                                    const std::string& device_id, const std::string& device_name,
+                                    const std::string& client_version,
+                                    const std::string& address) {
+  if (!is_valid_id(device_id)) {
+    return Status(Code::kInvalidArgument, "device_id must be 32 lower-case hex digits");
+  }
+  const int64_t now = clock_.now_ms();
+  const std::string user_key = "user:" + user, addr_key = "addr:" + address;
+  std::string pw_hash, role, district;
+  {
+    std::lock_guard lock(mu_);
+    if (limited(user_key, now) || limited(addr_key, now)) {
+      return Status(Code::kRateLimited, "too many failed logins; wait " +
+                                            std::to_string(limits_.window_ms / 60000) +
+                                            " minutes and try again");
+    }
+    auto st = db_.prepare("SELECT pw_hash, role, district FROM users WHERE name=?1 AND disabled=0");
+    if (!st.ok()) return st.status();
+    st->bind(1, user);
+    if (st->step()) {
+      pw_hash = st->col_text(0);
+      role = st->col_text(1);
+      district = st->col_text(2);
+    }
+  }
+  // Hash outside the lock: argon2id is slow on purpose.
+  const bool good = !pw_hash.empty() &&
+                    crypto_pwhash_str_verify(pw_hash.c_str(), password.data(), password.size()) == 0;
+  std::lock_guard lock(mu_);
+  if (!good) {
+    record_failure(user_key, now);
+    record_failure(addr_key, now);
+    return kBadCredentials;
+  }
+  {
+    auto existing = db_.prepare("SELECT user, revoked FROM devices WHERE device_id=?1");
+    if (!existing.ok()) return existing.status();
+    existing->bind(1, device_id);
+    if (existing->step()) {
+      if (existing->col_text(0) != user) {
+        return Status(Code::kConflict, "this device is enrolled by another account");
+      }
+      if (existing->col_int(1) != 0) {
+        return Status(Code::kPermissionDenied, "this device was revoked; ask the administrator");
+      }
+    }
+  }
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  auto dev = db_.prepare(
+      "INSERT INTO devices(device_id,user,name,client_version,enrolled_ms,last_seen_ms) "
+      "VALUES(?1,?2,?3,?4,?5,?5) ON CONFLICT(device_id) DO UPDATE SET name=excluded.name, "
+      "client_version=excluded.client_version, last_seen_ms=excluded.last_seen_ms");
+  if (!dev.ok()) return dev.status();
+  dev->bind(1, device_id).bind(2, user).bind(3, device_name).bind(4, client_version).bind(5, now);
+  LWC_RETURN_IF_ERROR(dev->run());
+  LoginResult out;
+  out.token = random_hex(32);
+  out.expires_ms = now + ttl_ms_;
+  auto tok = db_.prepare(
+      "INSERT INTO tokens(hash,user,device_id,issued_ms,expires_ms) VALUES(?1,?2,?3,?4,?5)");
+  if (!tok.ok()) return tok.status();
+  tok->bind(1, token_hash(out.token)).bind(2, user).bind(3, device_id).bind(4, now);
+  tok->bind(5, out.expires_ms);
+  LWC_RETURN_IF_ERROR(tok->run());
+  LWC_RETURN_IF_ERROR(txn.commit());
+  failures_.erase(user_key);
+  auto r = parse_role(role);
+  if (!r.ok()) return r.status();
+  out.principal = Principal{*r, district, user};
+  return out;
+}
+
+Result<Session> Accounts::authenticate(const std::string& bearer_token) {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare(
+      "SELECT t.user, t.device_id, t.expires_ms, t.revoked, d.revoked, u.role, u.district, "
+      "u.disabled FROM tokens t JOIN devices d ON d.device_id=t.device_id "
+      "JOIN users u ON u.name=t.user WHERE t.hash=?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, token_hash(bearer_token));
+  if (!st->step()) return Status(Code::kUnauthenticated, "unknown token; log in again");
+  if (st->col_int(2) <= clock_.now_ms()) {
+    return Status(Code::kUnauthenticated, "the token expired; log in again");
+  }
+  if (st->col_int(3) != 0 || st->col_int(4) != 0) {
+    return Status(Code::kUnauthenticated, "the token was revoked; log in again");
+  }
+  if (st->col_int(7) != 0) return Status(Code::kUnauthenticated, "the account is disabled");
+  auto role = parse_role(st->col_view(5));
+  if (!role.ok()) return role.status();
+  return Session{Principal{*role, st->col_text(6), st->col_text(0)}, st->col_text(1)};
+}
+
+Status Accounts::revoke_token(const std::string& bearer_token) {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare("UPDATE tokens SET revoked=1 WHERE hash=?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, token_hash(bearer_token));
+  return st->run();
+}
+
+Status Accounts::revoke_device(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  auto d = db_.prepare("UPDATE devices SET revoked=1 WHERE device_id=?1");
+  if (!d.ok()) return d.status();
+  d->bind(1, device_id);
+  LWC_RETURN_IF_ERROR(d->run());
+  if (db_.changes() == 0) return Status(Code::kNotFound, "no device " + device_id);
+  auto t = db_.prepare("UPDATE tokens SET revoked=1 WHERE device_id=?1");
+  if (!t.ok()) return t.status();
+  t->bind(1, device_id);
+  LWC_RETURN_IF_ERROR(t->run());
+  return txn.commit();
+}
+
+Status Accounts::audit(const std::string& user, const std::string& device_id,
+                       const std::string& action, const std::string& detail) {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare(
+      "INSERT INTO audit(at_ms,user,device_id,action,detail) VALUES(?1,?2,?3,?4,?5)");
+  if (!st.ok()) return st.status();
+  st->bind(1, clock_.now_ms()).bind(2, user).bind(3, device_id).bind(4, action).bind(5, detail);
+  return st->run();
+}
+
+Result<std::vector<AuditEntry>> Accounts::audit_log() {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare("SELECT id,at_ms,user,device_id,action,detail FROM audit ORDER BY id");
+  if (!st.ok()) return st.status();
+  std::vector<AuditEntry> out;
+  while (st->step()) {
+    out.push_back({st->col_int(0), st->col_int(1), st->col_text(2), st->col_text(3),
+                   st->col_text(4), st->col_text(5)});
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  return out;
+}
+
+Result<std::vector<Accounts::DeviceInfo>> Accounts::devices() {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare(
+      "SELECT device_id,user,name,client_version,enrolled_ms,last_seen_ms,revoked FROM devices "
+      "ORDER BY user, device_id");
+  if (!st.ok()) return st.status();
+  std::vector<DeviceInfo> out;
+  while (st->step()) {
+    out.push_back({st->col_text(0), st->col_text(1), st->col_text(2), st->col_text(3),
+                   st->col_int(4), st->col_int(5), st->col_int(6) != 0});
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  return out;
+}
+
+Status Accounts::touch_device(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare("UPDATE devices SET last_seen_ms=?2 WHERE device_id=?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, device_id).bind(2, clock_.now_ms());
+  return st->run();
+}
+
+}  // namespace lwc::hub

@@ -1,0 +1,202 @@
+// lwc-hub command line: init, user add, serve, export, device, audit.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "lwc/hub/config.h"
+#include "lwc/hub/demo.h"
+#include "lwc/hub/pki.h"
+#include "lwc/hub/server.h"
+#include "lwc/hub/service.h"
+
+namespace lwc::hub {
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+int fail(const Status& s) {
+  std::cerr << "lwc-hub: " << s.to_string() << "\n";
+  return s.code() == Code::kInvalidArgument || s.code() == Code::kMalformed ? 2 : 1;
+}
+
+std::string read_password() {
+  std::string pw;
+  std::getline(std::cin, pw);
+  while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n')) pw.pop_back();
+  return pw;
+}
+
+// The time override for tests and demos: LWC_TIME_OFFSET_MS shifts the hub's clock.
+const Clock& hub_clock() {
+  static SystemClock system;
+  static OffsetClock shifted(system, [] {
+    const char* v = std::getenv("LWC_TIME_OFFSET_MS");
+    return v ? std::stoll(v) : 0LL;
+  }());
+  return shifted;
+}
+
+Result<std::unique_ptr<HubService>> open_service(const std::string& data, HubConfig* config_out) {
+  auto config = load_config(data);
+  if (!config.ok()) return config.status();
+  *config_out = *config;
+  return HubService::open(*config, hub_clock());
+}
+
+int cmd_init(const std::string& data, bool demo, const std::string& listen,
+             const std::string& cert, const std::string& key) {
+  if (fs::exists(fs::path(data) / "hub.json")) {
+    return fail(Status(Code::kAlreadyExists, data + " already holds a hub (hub.json exists)"));
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(data) / "tls", ec);
+  if (ec) return fail(Status(Code::kIo, "cannot create " + data + ": " + ec.message()));
+  HubConfig config;
+  config.data_dir = fs::absolute(data).string();
+  if (!listen.empty()) config.listen = listen;
+  if (cert.empty() != key.empty()) {
+    return fail(Status(Code::kInvalidArgument, "give both --cert and --key, or neither"));
+  }
+  if (!cert.empty()) {
+    config.tls_cert = fs::absolute(cert).string();
+    config.tls_key = fs::absolute(key).string();
+    config.tls_ca = config.tls_cert;
+  } else {
+    PkiFiles files;
+    Status s = generate_dev_pki(config.path("tls"), {"localhost", "127.0.0.1"}, 825, &files);
+    if (!s.ok()) return fail(s);
+  }
+  if (Status s = save_config(config); !s.ok()) return fail(s);
+  auto service = HubService::open(config, hub_clock());
+  if (!service.ok()) return fail(service.status());
+  Status s = (*service)->with_store([&](Store& store) { return seed_reference(store, LWC_ASSETS_DIR); });
+  if (s.ok() && demo) {
+    s = (*service)->with_store([&](Store& store) {
+      return seed_demo(store, (*service)->accounts(), hub_clock().now_ms());
+    });
+  }
+  if (!s.ok()) return fail(s);
+  std::cout << "hub initialised in " << config.data_dir << "\n"
+            << "  configuration: " << config.path("hub.json") << "\n"
+            << "  CA for clients: " << config.path(config.tls_ca) << "\n";
+  if (demo) {
+    std::cout << "  demo accounts (user / password / role):\n";
+    for (const DemoAccount& a : demo_accounts()) {
+      std::cout << "    " << a.user << " / " << a.password << " / " << role_name(a.role)
+                << (a.district[0] ? std::string(" ") + a.district : "") << "\n";
+    }
+  }
+  return 0;
+}
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"lwc-hub — the Lampang Warning Center hub"};
+  app.require_subcommand(1);
+  std::string data = std::getenv("LWC_HUB_DATA") ? std::getenv("LWC_HUB_DATA") : "lwc-hub-data";
+  app.add_option("--data", data, "data directory (env LWC_HUB_DATA)")->capture_default_str();
+
+  auto* init = app.add_subcommand("init", "create the data directory, database, configuration, TLS");
+  bool demo = false;
+  std::string listen, cert, key;
+  init->add_flag("--demo", demo, "add the Lampang demo data and accounts");
+  init->add_option("--listen", listen, "ADDR:PORT to serve on (default 127.0.0.1:8443)");
+  init->add_option("--cert", cert, "server certificate (PEM); default: generate a development CA");
+  init->add_option("--key", key, "server private key (PEM)");
+
+  auto* user = app.add_subcommand("user", "manage accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add an account; the password is read from stdin");
+  std::string name, role, district, work_group;
+  user_add->add_option("name", name, "user name")->required();
+  user_add->add_option("--role", role, "district|province|executive|admin")->required();
+  user_add->add_option("--district", district, "district code (district role)");
+  user_add->add_option("--work-group", work_group, "work group key");
+
+  auto* serve = app.add_subcommand("serve", "serve HTTPS until SIGINT/SIGTERM");
+  std::string serve_listen;
+  serve->add_option("--listen", serve_listen, "ADDR:PORT (overrides hub.json; port 0 = any)");
+
+  auto* exp = app.add_subcommand("export", "print the hub's canonical state");
+  bool as_json = false;
+  exp->add_flag("--json", as_json, "canonical JSON (the only format)")->required();
+
+  auto* device = app.add_subcommand("device", "enrolled devices");
+  device->require_subcommand(1);
+  auto* device_list = device->add_subcommand("list", "list devices as JSON lines");
+  auto* device_revoke = device->add_subcommand("revoke", "revoke a device and its tokens");
+  std::string device_id;
+  device_revoke->add_option("device_id", device_id)->required();
+
+  auto* audit = app.add_subcommand("audit", "print the audit log as JSON lines");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (init->parsed()) return cmd_init(data, demo, listen, cert, key);
+
+  HubConfig config;
+  auto service = open_service(data, &config);
+  if (!service.ok()) return fail(service.status());
+  HubService& hub = **service;
+
+  if (user_add->parsed()) {
+    auto r = parse_role(role);
+    if (!r.ok()) return fail(r.status());
+    Status s = hub.accounts().add_user(name, *r, district, work_group, read_password());
+    if (!s.ok()) return fail(s);
+    std::cout << "added " << name << " (" << role << ")\n";
+    return 0;
+  }
+  if (serve->parsed()) {
+    if (!serve_listen.empty()) config.listen = serve_listen;
+    auto server = Server::create(hub, config);
+    if (!server.ok()) return fail(server.status());
+    const std::string host = config.listen.substr(0, config.listen.rfind(':'));
+    std::cout << "lwc-hub listening on https://" << host << ":" << (*server)->port() << std::endl;
+    (*server)->run();
+    std::cout << "lwc-hub stopped" << std::endl;
+    return 0;
+  }
+  if (exp->parsed()) {
+    auto out = hub.with_store([](Store& s) { return s.export_canonical(ScopeFilter::everything()); });
+    if (!out.ok()) return fail(out.status());
+    std::cout << *out;
+    return 0;
+  }
+  if (device_list->parsed()) {
+    auto list = hub.accounts().devices();
+    if (!list.ok()) return fail(list.status());
+    for (const auto& d : *list) {
+      std::cout << json{{"device_id", d.device_id}, {"user", d.user}, {"name", d.name},
+                        {"client_version", d.client_version}, {"enrolled_ms", d.enrolled_ms},
+                        {"last_seen_ms", d.last_seen_ms}, {"revoked", d.revoked}}
+                       .dump()
+                << "\n";
+    }
+    return 0;
+  }
+  if (device_revoke->parsed()) {
+    Status s = hub.accounts().revoke_device(device_id);
+    if (!s.ok()) return fail(s);
+    std::cout << "revoked " << device_id << "\n";
+    return 0;
+  }
+  if (audit->parsed()) {
+    auto log = hub.accounts().audit_log();
+    if (!log.ok()) return fail(log.status());
+    for (const AuditEntry& e : *log) {
+      std::cout << json{{"id", e.id}, {"at_ms", e.at_ms}, {"user", e.user},
+                        {"device_id", e.device_id}, {"action", e.action},
+                        {"detail", json::parse(e.detail, nullptr, false)}}
+                       .dump()
+                << "\n";
+    }
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace lwc::hub

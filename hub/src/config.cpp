@@ -1,0 +1,70 @@
+#include "lwc/hub/config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace lwc::hub {
+
+namespace {
+using nlohmann::json;
+
+template <typename T>
+Status read_member(const json& j, const char* name, T* out) {
+  if (!j.contains(name)) return {};
+  try {
+    *out = j.at(name).get<T>();
+  } catch (const json::exception&) {
+    return Status(Code::kInvalidArgument, std::string("hub.json: '") + name + "' has the wrong type");
+  }
+  return {};
+}
+}  // namespace
+
+std::string HubConfig::path(const std::string& relative) const {
+  std::filesystem::path p(relative);
+  return p.is_absolute() ? p.string() : (std::filesystem::path(data_dir) / p).string();
+}
+
+#define LWC_CONFIG_MEMBERS(X)                                                                   \
+  X(listen) X(tls_cert) X(tls_key) X(tls_ca) X(max_body_bytes) X(max_batch) X(max_page)        \
+  X(token_ttl_s) X(max_drift_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue)         \
+  X(heartbeat_s) X(login_max_failures) X(login_window_s) X(worker_threads)
+
+Result<HubConfig> load_config(const std::string& data_dir) {
+  HubConfig c;
+  c.data_dir = data_dir;
+  const std::string file = c.path("hub.json");
+  std::ifstream in(file);
+  if (!in) {
+    return Status(Code::kNotFound, file + " not found — run `lwc-hub init --data " + data_dir + "`");
+  }
+  json j = json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status(Code::kMalformed, file + " is not a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+#define X(m) known |= it.key() == #m;
+    LWC_CONFIG_MEMBERS(X)
+#undef X
+    if (!known) return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
+  }
+#define X(m) LWC_RETURN_IF_ERROR(read_member(j, #m, &c.m));
+  LWC_CONFIG_MEMBERS(X)
+#undef X
+  if (c.worker_threads < 1) return Status(Code::kInvalidArgument, "worker_threads must be >= 1");
+  return c;
+}
+
+Status save_config(const HubConfig& c) {
+  json j;
+#define X(m) j[#m] = c.m;
+  LWC_CONFIG_MEMBERS(X)
+#undef X
+  std::ofstream out(c.path("hub.json"));
+  out << j.dump(2) << "\n";
+  if (!out) return Status(Code::kIo, "cannot write " + c.path("hub.json"));
+  return {};
+}
+
+}  // namespace lwc::hub

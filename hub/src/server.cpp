@@ -1,0 +1,341 @@
+// The only translation unit that includes Boost.Beast and Asio SSL (slow to compile: keep it apart).
+#include "lwc/hub/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <deque>
+#include <iostream>
+
+#include "lwc/model.h"
+
+namespace lwc::hub {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using error_code = beast::error_code;
+
+namespace {
+
+struct Shared {
+  HubService& service;
+  const HubConfig& config;
+  net::thread_pool& workers;
+  std::atomic<bool> stopping{false};
+};
+
+Request to_request(http::request<http::string_body>&& req, const std::string& remote) {
+  Request r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  for (const auto& f : req) {
+    std::string name(f.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = std::string(f.value());
+  }
+  r.body = std::move(req.body());
+  r.remote_address = remote;
+  return r;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, ssl::context& ctx, Shared& shared)
+      : stream_(std::move(socket), ctx), shared_(shared), heartbeat_(stream_.get_executor()) {
+    error_code ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+  }
+  ~Session() {
+    if (subscription_) shared_.service.events().unsubscribe(subscription_);
+  }
+
+  void run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::on_run, shared_from_this()));
+  }
+
+ private:
+  std::chrono::seconds read_timeout() const {
+    return std::chrono::seconds(shared_.config.read_timeout_s);
+  }
+
+  void on_run() {
+    beast::get_lowest_layer(stream_).expires_after(read_timeout());
+    stream_.async_handshake(ssl::stream_base::server,
+                            beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+  }
+
+  void on_handshake(error_code ec) {
+    if (ec) return;  // not TLS, or a TLS version we do not offer
+    do_read();
+  }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(shared_.config.max_body_bytes);
+    parser_->header_limit(16 * 1024);
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(shared_.config.idle_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(error_code ec, size_t) {
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec == http::error::body_limit) {
+      return write(error_response(Status(Code::kTooLarge,
+                                         "the body is larger than " +
+                                             std::to_string(shared_.config.max_body_bytes) +
+                                             " bytes")),
+                   /*keep_alive=*/false, 11);
+    }
+    if (ec == http::error::header_limit) {
+      return write(error_response(Status(Code::kTooLarge, "the headers are larger than 16 KiB")),
+                   false, 11);
+    }
+    if (ec) return;  // timeout, reset, or garbage: drop the connection
+    http::request<http::string_body> req = parser_->release();
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
+    Request r = to_request(std::move(req), remote_);
+    if (r.method == "GET" && r.target.rfind("/v1/events", 0) == 0) return start_events(std::move(r));
+
+    net::post(shared_.workers, [self = shared_from_this(), r = std::move(r), keep_alive,
+                                version]() mutable {
+      Response resp = self->shared_.service.handle(r);
+      net::post(self->stream_.get_executor(),
+                [self, resp = std::move(resp), keep_alive, version]() mutable {
+                  self->write(std::move(resp), keep_alive, version);
+                });
+    });
+  }
+
+  void write(Response resp, bool keep_alive, unsigned version) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(resp.status), version);
+    res->set(http::field::server, "lwc-hub");
+    res->set(http::field::content_type, resp.content_type);
+    for (auto& [name, value] : resp.headers) res->set(name, value);
+    res->body() = std::move(resp.body);
+    res->keep_alive(keep_alive && !shared_.stopping);
+    res->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(read_timeout());
+    http::async_write(stream_, *res, [self = shared_from_this(), res](error_code ec, size_t) {
+      if (ec) return;
+      if (res->need_eof()) return self->do_close();
+      self->do_read();
+    });
+  }
+
+  void do_close() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](error_code) {});
+  }
+
+  // --- Server-Sent Events ---------------------------------------------------------------------
+  void start_events(Request r) {
+    net::post(shared_.workers, [self = shared_from_this(), r = std::move(r)]() {
+      auto session = self->shared_.service.authenticate(r);
+      net::post(self->stream_.get_executor(), [self, session = std::move(session)]() {
+        if (!session.ok()) return self->write(error_response(session.status()), false, 11);
+        self->open_stream(session.value());
+      });
+    });
+  }
+
+  void open_stream(const hub::Session& who) {
+    std::weak_ptr<Session> weak = shared_from_this();
+    auto exec = stream_.get_executor();
+    subscription_ = shared_.service.events().subscribe(
+        read_filter(who.principal), [weak, exec](const std::string& message) {
+          net::post(exec, [weak, message]() {
+            if (auto self = weak.lock()) self->enqueue(message);
+          });
+        });
+    enqueue(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+        "Cache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
+        "retry: 3000\n\nevent: hello\ndata: {\"device_id\":\"" +
+        who.device_id + "\"}\n\n");
+    schedule_heartbeat();
+  }
+
+  void schedule_heartbeat() {
+    heartbeat_.expires_after(std::chrono::seconds(shared_.config.heartbeat_s));
+    heartbeat_.async_wait([self = shared_from_this()](error_code ec) {
+      if (ec || self->closed_) return;
+      self->enqueue(": heartbeat\n\n");
+      self->schedule_heartbeat();
+    });
+  }
+
+  void enqueue(std::string message) {
+    if (closed_) return;
+    if (queue_.size() >= shared_.config.max_event_queue) return close_stream();  // too slow
+    queue_.push_back(std::move(message));
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    writing_ = true;
+    beast::get_lowest_layer(stream_).expires_after(read_timeout());
+    net::async_write(stream_, net::buffer(queue_.front()),
+                     [self = shared_from_this()](error_code ec, size_t) {
+                       self->queue_.pop_front();
+                       if (ec) return self->close_stream();
+                       if (self->queue_.empty()) {
+                         self->writing_ = false;
+                         beast::get_lowest_layer(self->stream_).expires_never();
+                       } else {
+                         self->write_next();
+                       }
+                     });
+  }
+
+  void close_stream() {
+    if (closed_) return;
+    closed_ = true;
+    heartbeat_.cancel();
+    if (subscription_) shared_.service.events().unsubscribe(subscription_);
+    subscription_ = 0;
+    error_code ec;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(stream_).close();
+  }
+
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string remote_;
+  // event stream state (IO thread only)
+  net::steady_timer heartbeat_;
+  uint64_t subscription_ = 0;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+  bool closed_ = false;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, ssl::context& ctx, tcp::acceptor acceptor, Shared& shared)
+      : ioc_(ioc), ctx_(ctx), acceptor_(std::move(acceptor)), shared_(shared) {}
+
+  void start() { do_accept(); }
+  void stop() {
+    error_code ec;
+    acceptor_.close(ec);
+  }
+
+ private:
+  void do_accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+  void on_accept(error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || shared_.stopping) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);  // else ~40 ms per small response
+      std::make_shared<Session>(std::move(socket), ctx_, shared_)->run();
+    }
+    do_accept();
+  }
+
+  net::io_context& ioc_;
+  ssl::context& ctx_;
+  tcp::acceptor acceptor_;
+  Shared& shared_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(HubService& service, const HubConfig& config)
+      : config(config),
+        workers(static_cast<size_t>(config.worker_threads)),
+        ctx(ssl::context::tls_server),
+        shared{service, this->config, workers},
+        signals(ioc, SIGINT, SIGTERM) {}
+
+  HubConfig config;
+  net::io_context ioc{1};
+  net::thread_pool workers;
+  ssl::context ctx;
+  Shared shared;
+  net::signal_set signals;
+  std::shared_ptr<Listener> listener;
+  uint16_t port = 0;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>> Server::create(HubService& service, const HubConfig& config) {
+  auto impl = std::make_unique<Impl>(service, config);
+  error_code ec;
+  impl->ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                        ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(impl->ctx.native_handle(), TLS1_2_VERSION);
+  impl->ctx.use_certificate_chain_file(config.path(config.tls_cert), ec);
+  if (ec) return Status(Code::kIo, "TLS certificate " + config.path(config.tls_cert) + ": " + ec.message());
+  impl->ctx.use_private_key_file(config.path(config.tls_key), ssl::context::pem, ec);
+  if (ec) return Status(Code::kIo, "TLS key " + config.path(config.tls_key) + ": " + ec.message());
+
+  const size_t colon = config.listen.rfind(':');
+  if (colon == std::string::npos) {
+    return Status(Code::kInvalidArgument, "listen must be ADDR:PORT, not '" + config.listen + "'");
+  }
+  auto address = net::ip::make_address(config.listen.substr(0, colon), ec);
+  if (ec) return Status(Code::kInvalidArgument, "listen address: " + ec.message());
+  int port = 0;
+  try {
+    port = std::stoi(config.listen.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) return Status(Code::kInvalidArgument, "listen port must be 0..65535");
+
+  tcp::acceptor acceptor(impl->ioc);
+  tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Status(Code::kIo, "cannot listen on " + config.listen + ": " + ec.message());
+  impl->port = acceptor.local_endpoint().port();
+  impl->listener =
+      std::make_shared<Listener>(impl->ioc, impl->ctx, std::move(acceptor), impl->shared);
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port() const { return impl_->port; }
+
+void Server::stop() {
+  net::post(impl_->ioc, [impl = impl_.get()] {
+    impl->shared.stopping = true;
+    impl->signals.cancel();
+    impl->listener->stop();
+    impl->workers.join();  // running handlers finish: their commits are complete
+    impl->ioc.stop();
+  });
+}
+
+void Server::run() {
+  impl_->signals.async_wait([this](error_code ec, int) {
+    if (!ec) stop();
+  });
+  impl_->listener->start();
+  impl_->ioc.run();
+  impl_->workers.join();
+}
+
+}  // namespace lwc::hub

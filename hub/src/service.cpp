@@ -1,0 +1,351 @@
+#include "lwc/hub/service.h"
+
+#include <charconv>
+#include <set>
+
+#include "lwc/model.h"
+#include "lwc/protocol.h"
+#include "lwc/sync.h"
+
+namespace lwc::hub {
+
+namespace json_ns = nlohmann;
+using json = nlohmann::json;
+
+int http_status(Code code) {
+  switch (code) {
+    case Code::kOk: return 200;
+    case Code::kMalformed: return 400;
+    case Code::kInvalidArgument: return 422;
+    case Code::kClockSkew: return 422;
+    case Code::kUnauthenticated: return 401;
+    case Code::kPermissionDenied: return 403;
+    case Code::kNotFound: return 404;
+    case Code::kAlreadyExists:
+    case Code::kConflict: return 409;
+    case Code::kTooLarge: return 413;
+    case Code::kUnsupported: return 415;
+    case Code::kRateLimited: return 429;
+    case Code::kSchemaTooNew:
+    case Code::kIo:
+    case Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response error_response(const Status& s) {
+  Response r;
+  r.status = http_status(s.code());
+  r.body = protocol::error_body(s).dump();
+  if (s.code() == Code::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+namespace {
+
+Response json_response(const json& body, int status = 200) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+// Splits "/v1/pull?after=1&limit=2" into the path and its query parameters.
+std::string split_target(const std::string& target, std::map<std::string, std::string>* query) {
+  const size_t q = target.find('?');
+  if (q == std::string::npos) return target;
+  std::string rest = target.substr(q + 1);
+  size_t pos = 0;
+  while (pos <= rest.size()) {
+    size_t amp = rest.find('&', pos);
+    if (amp == std::string::npos) amp = rest.size();
+    std::string part = rest.substr(pos, amp - pos);
+    const size_t eq = part.find('=');
+    if (!part.empty()) {
+      (*query)[part.substr(0, eq)] = eq == std::string::npos ? "" : part.substr(eq + 1);
+    }
+    pos = amp + 1;
+  }
+  return target.substr(0, q);
+}
+
+Result<int64_t> query_int(const std::map<std::string, std::string>& query, const char* name,
+                          int64_t fallback, int64_t lo, int64_t hi) {
+  auto it = query.find(name);
+  if (it == query.end()) return fallback;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  if (ec != std::errc() || end != it->second.data() + it->second.size()) {
+    return Status(Code::kMalformed, std::string("query parameter '") + name + "' must be an integer");
+  }
+  if (v < lo || v > hi) {
+    return Status(Code::kInvalidArgument, std::string("query parameter '") + name + "' must be in " +
+                                              std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return v;
+}
+
+Status require_json(const Request& r) {
+  const std::string type = r.header("content-type");
+  if (type.rfind("application/json", 0) != 0) {
+    return Status(Code::kUnsupported, "send the body as Content-Type: application/json");
+  }
+  return {};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+uint64_t EventBus::subscribe(ScopeFilter filter, Sink sink) {
+  std::lock_guard lock(mu_);
+  const uint64_t id = next_id_++;
+  subs_.emplace(id, Subscriber{std::move(filter), std::move(sink)});
+  return id;
+}
+
+void EventBus::unsubscribe(uint64_t id) {
+  std::lock_guard lock(mu_);
+  subs_.erase(id);
+}
+
+void EventBus::publish(const std::vector<std::string>& scopes, const std::string& message) {
+  std::lock_guard lock(mu_);
+  for (auto& [id, sub] : subs_) {
+    bool allowed = scopes.empty();
+    for (const std::string& s : scopes) allowed = allowed || sub.filter.allows(s);
+    if (allowed) sub.sink(message);
+  }
+}
+
+size_t EventBus::size() const {
+  std::lock_guard lock(mu_);
+  return subs_.size();
+}
+
+// ---------------------------------------------------------------------------------------------
+HubService::HubService(HubConfig config, const Clock& clock, std::unique_ptr<Store> store,
+                       std::unique_ptr<Accounts> accounts)
+    : config_(std::move(config)), clock_(clock), store_(std::move(store)),
+      accounts_(std::move(accounts)) {}
+
+Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, const Clock& clock) {
+  StoreOptions options;
+  options.path = config.path("hub.db");
+  options.device_id = "hub";
+  options.max_drift_ms = config.max_drift_s * 1000;
+  options.durable = true;
+  auto store = Store::open(options, clock);
+  if (!store.ok()) return store.status();
+  auto accounts = Accounts::open(config.path("accounts.db"), clock, config.token_ttl_s * 1000,
+                                 LoginLimits{config.login_max_failures, config.login_window_s * 1000});
+  if (!accounts.ok()) return accounts.status();
+  return std::unique_ptr<HubService>(
+      new HubService(config, clock, std::move(store).value(), std::move(accounts).value()));
+}
+
+Result<Session> HubService::authenticate(const Request& r) {
+  const std::string auth = r.header("authorization");
+  const std::string prefix = "Bearer ";
+  if (auth.rfind(prefix, 0) != 0) {
+    return Status(Code::kUnauthenticated, "send Authorization: Bearer <token> (from /v1/login)");
+  }
+  return accounts_->authenticate(auth.substr(prefix.size()));
+}
+
+Response HubService::handle(const Request& r) {
+  try {
+    if (r.body.size() > config_.max_body_bytes) {
+      return error_response(Status(Code::kTooLarge, "the body is larger than " +
+                                                        std::to_string(config_.max_body_bytes) +
+                                                        " bytes"));
+    }
+    const std::string version = r.header(protocol::kVersionHeader);
+    if (!version.empty()) {
+      int v = 0;
+      auto [end, ec] = std::from_chars(version.data(), version.data() + version.size(), v);
+      if (ec != std::errc() || v < protocol::kMinVersion || v > protocol::kVersion) {
+        Response resp = json_response(
+            json{{"code", "unsupported_protocol"},
+                 {"message", "this hub speaks protocol " + std::to_string(protocol::kMinVersion) +
+                                 ".." + std::to_string(protocol::kVersion) + "; update LWC"}},
+            400);
+        return resp;
+      }
+    }
+    std::map<std::string, std::string> query;
+    const std::string path = split_target(r.target, &query);
+
+    if (path == "/v1/health") {
+      if (r.method != "GET") return error_response(Status(Code::kNotFound, "use GET"));
+      return json_response(json{{"status", "ok"}, {"time_ms", clock_.now_ms()}});
+    }
+    if (path == "/v1/version") {
+      return json_response(json{{"protocol_min", protocol::kMinVersion},
+                                {"protocol_max", protocol::kVersion},
+                                {"server", "lwc-hub 0.1.0"}});
+    }
+    if (path == "/v1/login" && r.method == "POST") return login(r);
+
+    static const std::set<std::pair<std::string, std::string>> kAuthed = {
+        {"POST", "/v1/logout"}, {"GET", "/v1/me"},        {"POST", "/v1/push"},
+        {"GET", "/v1/pull"},    {"GET", "/v1/conflicts"}, {"GET", "/v1/events"}};
+    if (!kAuthed.count({r.method, path})) {
+      return error_response(Status(Code::kNotFound, "no endpoint " + r.method + " " + path));
+    }
+    auto session = authenticate(r);
+    if (!session.ok()) return error_response(session.status());
+    (void)accounts_->touch_device(session->device_id);
+    if (path == "/v1/logout") return logout(r);
+    if (path == "/v1/me") return me(*session);
+    if (path == "/v1/push") return push(r, *session);
+    if (path == "/v1/pull") return pull(r, *session);
+    if (path == "/v1/conflicts") return conflicts(*session);
+    return error_response(
+        Status(Code::kUnsupported, "/v1/events is a stream; the server answers it, not handle()"));
+  } catch (const std::exception& e) {  // a broken invariant: answer, log, keep serving
+    return error_response(Status(Code::kInternal, e.what()));
+  }
+}
+
+Response HubService::login(const Request& r) {
+  if (Status s = require_json(r); !s.ok()) return error_response(s);
+  auto body = protocol::parse_json(r.body);
+  if (!body.ok()) return error_response(body.status());
+  const json& j = *body;
+  for (const char* name : {"user", "password", "device_id"}) {
+    if (!j.is_object() || !j.contains(name) || !j[name].is_string()) {
+      return error_response(
+          Status(Code::kInvalidArgument, std::string("login needs string member '") + name + "'"));
+    }
+  }
+  auto opt = [&](const char* name) {
+    return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
+  };
+  auto result = accounts_->login(j["user"].get<std::string>(), j["password"].get<std::string>(),
+                                 j["device_id"].get<std::string>(), opt("device_name"),
+                                 opt("client_version"), r.remote_address);
+  if (!result.ok()) {
+    Response resp = error_response(result.status());
+    if (result.status().code() == Code::kRateLimited) {
+      resp.headers.emplace_back("Retry-After", std::to_string(config_.login_window_s));
+    }
+    return resp;
+  }
+  const Principal& p = result->principal;
+  return json_response(json{{"token", result->token},
+                            {"expires_ms", result->expires_ms},
+                            {"device_id", j["device_id"]},
+                            {"user", p.user},
+                            {"role", role_name(p.role)},
+                            {"district", p.district},
+                            {"hub_time_ms", clock_.now_ms()},
+                            {"max_drift_ms", config_.max_drift_s * 1000}});
+}
+
+Response HubService::logout(const Request& r) {
+  Status s = accounts_->revoke_token(r.header("authorization").substr(7));
+  if (!s.ok()) return error_response(s);
+  return json_response(json{{"status", "logged_out"}});
+}
+
+Response HubService::me(const Session& s) {
+  return json_response(json{{"user", s.principal.user},
+                            {"role", role_name(s.principal.role)},
+                            {"district", s.principal.district},
+                            {"device_id", s.device_id},
+                            {"hub_time_ms", clock_.now_ms()}});
+}
+
+Response HubService::push(const Request& r, const Session& s) {
+  if (Status st = require_json(r); !st.ok()) return error_response(st);
+  auto body = protocol::parse_json(r.body);
+  if (!body.ok()) return error_response(body.status());
+  if (body->is_object() && body->contains("mutations") && (*body)["mutations"].is_array() &&
+      (*body)["mutations"].size() > config_.max_batch) {
+    return error_response(Status(Code::kTooLarge, "at most " + std::to_string(config_.max_batch) +
+                                                      " mutations per push"));
+  }
+  auto batch = protocol::parse_push_request(*body, s.device_id);
+  if (!batch.ok()) return error_response(batch.status());
+
+  std::vector<std::pair<Change, Status>> denied;
+  auto validate = [&](const Change& c) {
+    Status v = validate_change(c, s.principal);
+    if (v.code() == Code::kPermissionDenied) denied.emplace_back(c, v);
+    return v;
+  };
+  std::vector<MutationResult> results;
+  int64_t last_counter = 0, seq_before = 0, seq_after = 0;
+  {
+    std::lock_guard lock(store_mu_);
+    seq_before = store_->last_seq();
+    auto accepted = store_->accept_push(s.device_id, *batch, validate);
+    if (!accepted.ok()) return error_response(accepted.status());
+    results = std::move(accepted).value();
+    auto progress = store_->device_progress(s.device_id);
+    if (!progress.ok()) return error_response(progress.status());
+    last_counter = *progress;
+    seq_after = store_->last_seq();
+  }
+  for (const auto& [c, why] : denied) {
+    (void)accounts_->audit(s.principal.user, s.device_id, "write_rejected",
+                           json{{"table", c.table}, {"id", c.row_id}, {"scope", c.scope},
+                                {"field", c.field}, {"reason", why.message()}}
+                               .dump());
+  }
+  if (seq_after > seq_before) {
+    std::set<std::string> scopes;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].kind == MutationResult::Kind::kApplied) scopes.insert((*batch)[i].change.scope);
+    }
+    events_.publish({scopes.begin(), scopes.end()},
+                    "event: changes\ndata: " + json{{"seq", seq_after}}.dump() + "\n\n");
+  }
+  return json_response(protocol::push_response(results, last_counter));
+}
+
+Response HubService::pull(const Request& r, const Session& s) {
+  std::map<std::string, std::string> query;
+  split_target(r.target, &query);
+  auto after = query_int(query, "after", 0, 0, INT64_MAX);
+  if (!after.ok()) return error_response(after.status());
+  auto limit = query_int(query, "limit", static_cast<int64_t>(config_.max_page), 1,
+                         static_cast<int64_t>(config_.max_page));
+  if (!limit.ok()) return error_response(limit.status());
+  Result<PullPage> page = Status(Code::kInternal, "unset");
+  {
+    std::lock_guard lock(store_mu_);
+    page = read_pull_page(*store_, *after, read_filter(s.principal), static_cast<size_t>(*limit));
+  }
+  if (!page.ok()) return error_response(page.status());
+  return json_response(protocol::pull_response(*page));
+}
+
+Response HubService::conflicts(const Session& s) {
+  if (s.principal.role == Role::kDistrict) {
+    return error_response(Status(Code::kPermissionDenied, "conflicts are reviewed at the province"));
+  }
+  Result<std::vector<ConflictRecord>> list = Status(Code::kInternal, "unset");
+  {
+    std::lock_guard lock(store_mu_);
+    list = store_->conflicts();
+  }
+  if (!list.ok()) return error_response(list.status());
+  json out = json::array();
+  auto version = [](const FieldVersion& v) {
+    return json{{"value", json::parse(v.value)}, {"hlc", v.hlc.packed}, {"device", v.device}};
+  };
+  for (const ConflictRecord& c : *list) {
+    out.push_back(json{{"id", c.id},
+                       {"table", c.table},
+                       {"row_id", c.row_id},
+                       {"scope", c.scope},
+                       {"field", c.field},
+                       {"winner", version(c.conflict.winner)},
+                       {"loser", version(c.conflict.loser)},
+                       {"detected_ms", c.detected_ms}});
+  }
+  return json_response(json{{"conflicts", std::move(out)}});
+}
+
+}  // namespace lwc::hub
