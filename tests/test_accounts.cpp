@@ -1,0 +1,134 @@
+#include <catch2/catch.hpp>
+
+#include "lwc/hub/accounts.h"
+#include "lwc/id.h"
+#include "temp_dir.h"
+
+using namespace lwc;
+using namespace lwc::hub;
+
+namespace {
+constexpr int64_t kT0 = 1'795'600'000'000;
+constexpr int64_t kTtl = 3'600'000;
+
+std::unique_ptr<Accounts> open_accounts(test::TempDir& dir, const Clock& clock) {
+  auto a = Accounts::open(dir.file("accounts.db"), clock, kTtl, LoginLimits{3, 60'000});
+  REQUIRE(a.ok());
+  REQUIRE((*a)->add_user("maemo", Role::kDistrict, "5202", "", "correct horse").ok());
+  return std::move(a).value();
+}
+}  // namespace
+
+TEST_CASE("accounts: passwords are stored only as argon2id hashes", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  auto db = sql::Db::open(dir.file("accounts.db"));
+  auto st = db->prepare("SELECT pw_hash FROM users WHERE name='maemo'");
+  REQUIRE(st->step());
+  const std::string hash = st->col_text(0);
+  CHECK(hash.rfind("$argon2id$", 0) == 0);
+  CHECK(hash.find("correct horse") == std::string::npos);
+}
+
+TEST_CASE("accounts: bad user definitions are refused", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  CHECK(accounts->add_user("maemo", Role::kDistrict, "5202", "", "another pass").code() ==
+        Code::kAlreadyExists);
+  CHECK(accounts->add_user("x", Role::kDistrict, "9999", "", "long enough").code() ==
+        Code::kInvalidArgument);
+  CHECK(accounts->add_user("y", Role::kProvince, "5201", "", "long enough").code() ==
+        Code::kInvalidArgument);
+  CHECK(accounts->add_user("z", Role::kProvince, "", "", "short").code() == Code::kInvalidArgument);
+}
+
+TEST_CASE("accounts: login issues a token that authenticates until it expires", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  const std::string device = new_id();
+  auto login = accounts->login("maemo", "correct horse", device, "laptop", "0.1.0", "10.0.0.1");
+  REQUIRE(login.ok());
+  CHECK(login->token.size() == 64);
+  CHECK(login->principal.district == "5202");
+  auto session = accounts->authenticate(login->token);
+  REQUIRE(session.ok());
+  CHECK(session->device_id == device);
+  CHECK(session->principal.role == Role::kDistrict);
+  // The token is stored only as a hash.
+  auto db = sql::Db::open(dir.file("accounts.db"));
+  auto st = db->prepare("SELECT count(*) FROM tokens WHERE hash=?1");
+  st->bind(1, login->token);
+  REQUIRE(st->step());
+  CHECK(st->col_int(0) == 0);
+
+  clock.advance_ms(kTtl);
+  auto expired = accounts->authenticate(login->token);
+  CHECK(expired.status().code() == Code::kUnauthenticated);
+  CHECK_THAT(expired.status().message(), Catch::Contains("expired"));
+}
+
+TEST_CASE("accounts: wrong password and unknown user read the same", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  auto wrong = accounts->login("maemo", "wrong", new_id(), "", "", "10.0.0.1");
+  auto unknown = accounts->login("nobody", "wrong", new_id(), "", "", "10.0.0.2");
+  CHECK(wrong.status().code() == Code::kUnauthenticated);
+  CHECK(unknown.status().code() == Code::kUnauthenticated);
+  CHECK(wrong.status().message() == unknown.status().message());
+}
+
+TEST_CASE("accounts: failed logins are rate-limited per account and per address", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(accounts->login("maemo", "guess", new_id(), "", "", "10.0.0." + std::to_string(i))
+              .status()
+              .code() == Code::kUnauthenticated);
+  }
+  // The account is now locked, even with the right password and from a fresh address.
+  CHECK(accounts->login("maemo", "correct horse", new_id(), "", "", "10.9.9.9").status().code() ==
+        Code::kRateLimited);
+  // An address that failed 3 times is locked for every account.
+  REQUIRE(accounts->add_user("thoen", Role::kDistrict, "5208", "", "thoen password").ok());
+  for (int i = 0; i < 3; ++i) (void)accounts->login("user" + std::to_string(i), "x", new_id(), "", "", "10.1.1.1");
+  CHECK(accounts->login("thoen", "thoen password", new_id(), "", "", "10.1.1.1").status().code() ==
+        Code::kRateLimited);
+  // The window passes.
+  clock.advance_ms(60'001);
+  CHECK(accounts->login("maemo", "correct horse", new_id(), "", "", "10.9.9.9").ok());
+}
+
+TEST_CASE("accounts: tokens and devices can be revoked", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  const std::string device = new_id();
+  auto a = accounts->login("maemo", "correct horse", device, "", "", "ip");
+  auto b = accounts->login("maemo", "correct horse", device, "", "", "ip");
+  REQUIRE(accounts->revoke_token(a->token).ok());
+  CHECK_THAT(accounts->authenticate(a->token).status().message(), Catch::Contains("revoked"));
+  CHECK(accounts->authenticate(b->token).ok());
+  REQUIRE(accounts->revoke_device(device).ok());
+  CHECK(accounts->authenticate(b->token).status().code() == Code::kUnauthenticated);
+  CHECK(accounts->login("maemo", "correct horse", device, "", "", "ip").status().code() ==
+        Code::kPermissionDenied);
+  CHECK(accounts->revoke_device(new_id()).code() == Code::kNotFound);
+}
+
+TEST_CASE("accounts: a device belongs to one account", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  REQUIRE(accounts->add_user("thoen", Role::kDistrict, "5208", "", "thoen password").ok());
+  const std::string device = new_id();
+  REQUIRE(accounts->login("maemo", "correct horse", device, "", "", "ip").ok());
+  CHECK(accounts->login("thoen", "thoen password", device, "", "", "ip").status().code() ==
+        Code::kConflict);
+  CHECK(accounts->login("maemo", "correct horse", "not-hex", "", "", "ip").status().code() ==
+        Code::kInvalidArgument);
+}

@@ -1,0 +1,230 @@
+// Handler tests: HubService::handle with Request values, no network (STYLE.md §2).
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "hub_fixture.h"
+#include "lwc/id.h"
+#include "lwc/protocol.h"
+
+using namespace lwc;
+using namespace lwc::test;
+using nlohmann::json;
+
+namespace {
+json mutation(int64_t counter, const std::string& id, const std::string& scope,
+              const std::string& field, json value, int64_t hlc_wall = kHubT0) {
+  return json{{"counter", counter}, {"table", "measurement"}, {"id", id},  {"scope", scope},
+              {"field", field},     {"value", value},         {"hlc", Hlc::from_parts(hlc_wall, static_cast<uint32_t>(counter)).packed},
+              {"base", 0}};
+}
+std::string push_body(std::vector<json> ms) { return json{{"mutations", ms}}.dump(); }
+}  // namespace
+
+TEST_CASE("service: health and version need no login", "[service]") {
+  HubFixture f;
+  auto health = f.call("GET", "/v1/health");
+  CHECK(health.status == 200);
+  CHECK(body_of(health)["status"] == "ok");
+  auto version = f.call("GET", "/v1/version");
+  CHECK(body_of(version)["protocol_max"] == protocol::kVersion);
+}
+
+TEST_CASE("service: every error is JSON {code, message} with the right status", "[service]") {
+  HubFixture f;
+  const std::string token = f.login("maemo", new_id());
+  struct Case {
+    const char* what;
+    hub::Response response;
+    int status;
+    const char* code;
+  };
+  std::vector<Case> cases = {
+      {"no token", f.call("POST", "/v1/push", push_body({})), 401, "unauthenticated"},
+      {"bad token", f.call("GET", "/v1/pull", "", std::string(64, 'a')), 401, "unauthenticated"},
+      {"not JSON", f.call("POST", "/v1/push", "{\"mutations\": [", token), 400, "malformed"},
+      {"wrong media type", f.call("POST", "/v1/push", push_body({}), token, "text/plain"), 415,
+       "unsupported"},
+      {"wrong type", f.call("POST", "/v1/push", R"({"mutations":[{"counter":"1"}]})", token), 422,
+       "invalid_argument"},
+      {"unknown member",
+       f.call("POST", "/v1/push", R"({"mutations":[],"extra":true})", token), 422,
+       "invalid_argument"},
+      {"too many mutations",
+       f.call("POST", "/v1/push",
+              push_body(std::vector<json>(101, mutation(1, new_id(), "5202", "value", 1))), token),
+       413, "too_large"},
+      {"oversized body", f.call("POST", "/v1/push", std::string(70 * 1024, ' '), token), 413,
+       "too_large"},
+      {"bad cursor", f.call("GET", "/v1/pull?after=abc", "", token), 400, "malformed"},
+      {"page too big", f.call("GET", "/v1/pull?limit=51", "", token), 422, "invalid_argument"},
+      {"no such endpoint", f.call("GET", "/v1/nothing", "", token), 404, "not_found"},
+      {"district reads conflicts", f.call("GET", "/v1/conflicts", "", token), 403,
+       "permission_denied"},
+      {"login wrong password",
+       f.call("POST", "/v1/login",
+              json{{"user", "maemo"}, {"password", "nope"}, {"device_id", new_id()}}.dump()),
+       401, "unauthenticated"},
+      {"login missing member", f.call("POST", "/v1/login", R"({"user":"maemo"})"), 422,
+       "invalid_argument"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what << ": " << c.response.body);
+    CHECK(c.response.status == c.status);
+    json body = body_of(c.response);
+    CHECK(body["code"] == c.code);
+    CHECK(body["message"].get<std::string>().size() > 5);
+  }
+}
+
+TEST_CASE("service: a client speaking an unsupported protocol version is told so", "[service]") {
+  HubFixture f;
+  hub::Request r{"GET", "/v1/health", {{"lwc-protocol", "99"}}, "", "127.0.0.1"};
+  auto resp = f.hub->handle(r);
+  CHECK(resp.status == 400);
+  CHECK(body_of(resp)["code"] == "unsupported_protocol");
+}
+
+TEST_CASE("service: repeated failed logins answer 429 with Retry-After", "[service]") {
+  HubFixture f;
+  for (int i = 0; i < 3; ++i) {
+    f.call("POST", "/v1/login", json{{"user", "maemo"}, {"password", "x"}, {"device_id", new_id()}}.dump());
+  }
+  auto r = f.call("POST", "/v1/login",
+                  json{{"user", "maemo"}, {"password", "password-maemo"}, {"device_id", new_id()}}.dump());
+  CHECK(r.status == 429);
+  CHECK(r.headers.front().first == "Retry-After");
+}
+
+TEST_CASE("service: an expired token is refused", "[service]") {
+  HubFixture f;
+  const std::string token = f.login("maemo", new_id());
+  CHECK(f.call("GET", "/v1/me", "", token).status == 200);
+  f.clock.advance_ms(f.config.token_ttl_s * 1000 + 1);
+  auto r = f.call("GET", "/v1/me", "", token);
+  CHECK(r.status == 401);
+  CHECK_THAT(body_of(r)["message"].get<std::string>(), Catch::Contains("expired"));
+}
+
+TEST_CASE("service: a push is applied once; a retried batch is acknowledged, not re-applied",
+          "[service]") {
+  HubFixture f;
+  const std::string device = new_id();
+  const std::string token = f.login("maemo", device);
+  const std::string row = new_id();
+  const std::string body = push_body({mutation(1, row, "5202", "value", 1500000),
+                                      mutation(2, row, "5202", "as_of", kHubT0)});
+  auto first = f.call("POST", "/v1/push", body, token);
+  REQUIRE(first.status == 200);
+  CHECK(body_of(first)["results"][0]["status"] == "applied");
+  CHECK(body_of(first)["last_counter"] == 2);
+  const int64_t seq = f.hub->with_store([](Store& s) { return s.last_seq(); });
+
+  auto again = f.call("POST", "/v1/push", body, token);
+  REQUIRE(again.status == 200);
+  CHECK(body_of(again)["results"][0]["status"] == "duplicate");
+  CHECK(body_of(again)["results"][1]["status"] == "duplicate");
+  CHECK(f.hub->with_store([](Store& s) { return s.last_seq(); }) == seq);
+  // The mutation carries the authenticated device, whatever the client claims.
+  auto v = f.hub->with_store([&](Store& s) { return s.get_field("measurement", row, "value"); });
+  CHECK((*v)->device == device);
+}
+
+TEST_CASE("service: a cross-district write is rejected per mutation and audited", "[service]") {
+  HubFixture f;
+  const std::string device = new_id();
+  const std::string token = f.login("maemo", device);
+  auto r = f.call("POST", "/v1/push",
+                  push_body({mutation(1, new_id(), "5202", "value", 10),
+                             mutation(2, new_id(), "5208", "value", 99),
+                             mutation(3, new_id(), "5202", "review", "verified")}),
+                  token);
+  REQUIRE(r.status == 200);
+  json results = body_of(r)["results"];
+  CHECK(results[0]["status"] == "applied");
+  CHECK(results[1]["status"] == "rejected");
+  CHECK(results[1]["code"] == "permission_denied");
+  CHECK(results[2]["code"] == "permission_denied");
+  auto audit = f.hub->accounts().audit_log();
+  REQUIRE(audit->size() == 2);
+  CHECK((*audit)[0].user == "maemo");
+  CHECK((*audit)[0].device_id == device);
+  CHECK((*audit)[0].action == "write_rejected");
+  CHECK_THAT((*audit)[0].detail, Catch::Contains("\"scope\":\"5208\""));
+}
+
+TEST_CASE("service: wrong value types and far-future clocks are rejected per mutation", "[service]") {
+  HubFixture f;
+  const std::string token = f.login("maemo", new_id());
+  auto r = f.call("POST", "/v1/push",
+                  push_body({mutation(1, new_id(), "5202", "value", "a lot"),
+                             mutation(2, new_id(), "5202", "value", 5, kHubT0 + 3 * 86'400'000)}),
+                  token);
+  json results = body_of(r)["results"];
+  CHECK(results[0]["code"] == "invalid_argument");
+  CHECK(results[1]["code"] == "clock_skew");
+  CHECK_THAT(results[1]["message"].get<std::string>(), Catch::Contains("ahead"));
+}
+
+TEST_CASE("service: pull returns only the caller's jurisdiction, in resumable pages", "[service]") {
+  HubFixture f;
+  const std::string maemo = f.login("maemo", new_id());
+  const std::string thoen = f.login("thoen", new_id());
+  const std::string planner = f.login("planner", new_id());
+  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5202", "value", 1)}), maemo)
+              .status == 200);
+  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5208", "value", 2)}), thoen)
+              .status == 200);
+
+  auto collect = [&](const std::string& token) {
+    std::vector<json> all;
+    int64_t cursor = 0;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto r = f.call("GET", "/v1/pull?after=" + std::to_string(cursor) + "&limit=7", "", token);
+      REQUIRE(r.status == 200);
+      json b = body_of(r);
+      for (auto& c : b["changes"]) all.push_back(c);
+      cursor = b["next_cursor"].get<int64_t>();
+      if (!b["more"].get<bool>()) break;
+    }
+    return all;
+  };
+  auto scopes = [](const std::vector<json>& changes) {
+    std::set<std::string> s;
+    for (auto& c : changes) s.insert(c["scope"].get<std::string>());
+    return s;
+  };
+  auto mine = collect(maemo);
+  CHECK(scopes(mine) == std::set<std::string>{"5202", "province"});
+  CHECK(scopes(collect(thoen)) == std::set<std::string>{"5208", "province"});
+  CHECK(scopes(collect(planner)) == std::set<std::string>{"5202", "5208", "province"});
+  // 13 districts x 4 fields + 5 work groups x 4 + 2 indicators x 6 reference fields... all of them.
+  const size_t reference = mine.size() - 1;
+  CHECK(reference == f.hub->with_store([](Store& s) {
+    return s.changes_after(0, ScopeFilter::only({"province"}), 100000)->size();
+  }));
+}
+
+TEST_CASE("service: an accepted push announces itself to subscribers who may see it", "[service]") {
+  HubFixture f;
+  std::vector<std::string> maemo_events, thoen_events;
+  f.hub->events().subscribe(ScopeFilter::only({"5202", "province"}),
+                            [&](const std::string& m) { maemo_events.push_back(m); });
+  f.hub->events().subscribe(ScopeFilter::only({"5208", "province"}),
+                            [&](const std::string& m) { thoen_events.push_back(m); });
+  const std::string token = f.login("maemo", new_id());
+  f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5202", "value", 1)}), token);
+  REQUIRE(maemo_events.size() == 1);
+  CHECK_THAT(maemo_events[0], Catch::StartsWith("event: changes\ndata: {\"seq\":"));
+  CHECK(thoen_events.empty());
+  // A batch that changes nothing announces nothing.
+  f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5202", "value", 1)}), token);
+  CHECK(maemo_events.size() == 1);
+}
+
+TEST_CASE("service: logout revokes the token", "[service]") {
+  HubFixture f;
+  const std::string token = f.login("planner", new_id());
+  CHECK(f.call("POST", "/v1/logout", "", token).status == 200);
+  CHECK(f.call("GET", "/v1/me", "", token).status == 401);
+}
