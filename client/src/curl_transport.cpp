@@ -1,0 +1,150 @@
+#include <curl/curl.h>
+
+#include <mutex>
+
+#include "lwc/client/transport.h"
+#include "lwc/protocol.h"
+
+namespace lwc::client {
+
+namespace {
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t append_body(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+struct StreamState {
+  const std::function<bool(std::string_view)>* on_data;
+  const std::atomic<bool>* stop;
+  long status = 0;
+  std::string error_body;
+  CURL* curl;
+};
+
+size_t stream_body(char* data, size_t size, size_t n, void* user) {
+  auto* st = static_cast<StreamState*>(user);
+  if (st->status == 0) curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &st->status);
+  if (st->status != 200) {
+    st->error_body.append(data, size * n);
+    return size * n;
+  }
+  if (!(*st->on_data)(std::string_view(data, size * n))) return 0;  // aborts the transfer
+  return size * n;
+}
+
+int stream_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<StreamState*>(user)->stop->load() ? 1 : 0;
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(CurlOptions options) : options_(std::move(options)) {
+    global_init();
+    curl_ = curl_easy_init();
+  }
+  ~CurlTransport() override {
+    if (curl_) curl_easy_cleanup(curl_);
+  }
+
+  Result<HttpResponse> request(const std::string& method, const std::string& path,
+                               const std::string& body, const std::string& token) override {
+    curl_easy_reset(curl_);
+    common(path, token);
+    curl_slist* headers = header_list(token, !body.empty() || method == "POST");
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, options_.request_timeout_ms);
+    if (method == "POST") {
+      curl_easy_setopt(curl_, CURLOPT_POST, 1L);
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    } else if (method != "GET") {
+      curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+    HttpResponse out;
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &out.body);
+    CURLcode rc = curl_easy_perform(curl_);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) return transport_error(rc);
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &out.status);
+    return out;
+  }
+
+  Status stream(const std::string& path, const std::string& token,
+                const std::function<bool(std::string_view)>& on_data,
+                const std::atomic<bool>& stop) override {
+    curl_easy_reset(curl_);
+    common(path, token);
+    curl_slist* headers = header_list(token, false);
+    headers = curl_slist_append(headers, "Accept: text/event-stream");
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    StreamState st{&on_data, &stop, 0, {}, curl_};
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, stream_body);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &st);
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, stream_progress);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &st);
+    // A dead link shows as no bytes (not even heartbeats) for a while.
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, 45L);
+    CURLcode rc = curl_easy_perform(curl_);
+    curl_slist_free_all(headers);
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &st.status);
+    if (st.status == 401) return Status(Code::kUnauthenticated, "the hub refused the token");
+    if (st.status != 0 && st.status != 200) {
+      return Status(Code::kIo, "event stream: HTTP " + std::to_string(st.status) + " " + st.error_body);
+    }
+    if (rc == CURLE_OK || rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_WRITE_ERROR) return {};
+    return transport_error(rc);
+  }
+
+ private:
+  void common(const std::string& path, const std::string&) {
+    const std::string url = options_.base_url + path;
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file.c_str());
+    curl_easy_setopt(curl_, CURLOPT_CAPATH, nullptr);  // only the pinned CA, not the system store
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(curl_, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+    curl_easy_setopt(curl_, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    curl_easy_setopt(curl_, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate when the hub offers it
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_TCP_NODELAY, 1L);
+  }
+
+  curl_slist* header_list(const std::string& token, bool json_body) {
+    curl_slist* h = nullptr;
+    if (json_body) h = curl_slist_append(h, "Content-Type: application/json");
+    h = curl_slist_append(h, (std::string(protocol::kVersionHeader) + ": " +
+                              std::to_string(protocol::kVersion))
+                                 .c_str());
+    if (!token.empty()) h = curl_slist_append(h, ("Authorization: Bearer " + token).c_str());
+    h = curl_slist_append(h, "Expect:");  // no 100-continue round trip
+    return h;
+  }
+
+  Status transport_error(CURLcode rc) {
+    return Status(Code::kIo, std::string("cannot reach the hub at ") + options_.base_url + ": " +
+                                 curl_easy_strerror(rc));
+  }
+
+  CurlOptions options_;
+  CURL* curl_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_curl_transport(const CurlOptions& options) {
+  return std::make_unique<CurlTransport>(options);
+}
+
+}  // namespace lwc::client

@@ -1,0 +1,229 @@
+// End-to-end: the real lwc-hub binary over real TLS on 127.0.0.1, spoken to with the client's libcurl
+// transport (and the openssl command line for the TLS floor).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+#include "lwc/client/transport.h"
+#include "lwc/hlc.h"
+#include "lwc/id.h"
+#include "lwc/sse.h"
+#include "process.h"
+#include "temp_dir.h"
+
+using namespace lwc;
+using namespace lwc::test;
+using nlohmann::json;
+
+namespace {
+
+std::unique_ptr<client::Transport> connect(const HubProcess& hub) {
+  return client::make_curl_transport({hub.url(), hub.ca()});
+}
+
+struct Login {
+  std::string token, device;
+};
+
+Login login(client::Transport& t, const std::string& user, const std::string& password) {
+  Login l{"", new_id()};
+  auto r = t.request("POST", "/v1/login",
+                     json{{"user", user}, {"password", password}, {"device_id", l.device}}.dump(), "");
+  REQUIRE(r.ok());
+  INFO(r->body);
+  REQUIRE(r->status == 200);
+  l.token = json::parse(r->body)["token"];
+  return l;
+}
+
+int64_t now_hlc(uint32_t counter) {
+  SystemClock clock;
+  return Hlc::from_parts(clock.now_ms(), counter).packed;
+}
+
+std::string push_body(const std::vector<json>& ms) { return json{{"mutations", ms}}.dump(); }
+
+json measurement(int64_t counter, const std::string& id, const std::string& scope, json value) {
+  return json{{"counter", counter}, {"table", "measurement"}, {"id", id},
+              {"scope", scope},     {"field", "value"},       {"value", value},
+              {"hlc", now_hlc(static_cast<uint32_t>(counter))}, {"base", 0}};
+}
+
+}  // namespace
+
+TEST_CASE("e2e hub: HTTPS only, TLS 1.2 or newer", "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  auto t = connect(hub);
+  auto health = t->request("GET", "/v1/health", "", "");
+  REQUIRE(health.ok());
+  CHECK(health->status == 200);
+  // Plain HTTP on the same port gets no HTTP answer.
+  auto plain = client::make_curl_transport({"http://127.0.0.1:" + std::to_string(hub.port()), ""});
+  auto r = plain->request("GET", "/v1/health", "", "");
+  CHECK((!r.ok() || r->status != 200));
+  // A client that offers only TLS 1.1 is refused (the server offers nothing older than 1.2).
+  RunResult old_tls = run({"/bin/sh", "-c",
+                           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
+                               " -tls1_1 -cipher DEFAULT@SECLEVEL=0 2>&1"});
+  CHECK(old_tls.exit_code != 0);
+  RunResult new_tls = run({"/bin/sh", "-c",
+                           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
+                               " -tls1_2 -CAfile " + hub.ca() + " 2>&1"});
+  CHECK(new_tls.exit_code == 0);
+  CHECK_THAT(new_tls.out, Catch::Contains("Verify return code: 0 (ok)"));
+}
+
+TEST_CASE("e2e hub: wrong password, expired and revoked tokens are 401", "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"), json{{"token_ttl_s", 2}});
+  auto t = connect(hub);
+  auto wrong = t->request("POST", "/v1/login",
+                          json{{"user", "maemo"}, {"password", "guess"}, {"device_id", new_id()}}.dump(), "");
+  REQUIRE(wrong.ok());
+  CHECK(wrong->status == 401);
+  CHECK(json::parse(wrong->body)["code"] == "unauthenticated");
+
+  Login a = login(*t, "maemo", "lwc-5202-2570");
+  CHECK(t->request("GET", "/v1/me", "", a.token)->status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto expired = t->request("GET", "/v1/me", "", a.token);
+  CHECK(expired->status == 401);
+  CHECK_THAT(json::parse(expired->body)["message"].get<std::string>(), Catch::Contains("expired"));
+
+  Login b = login(*t, "maemo", "lwc-5202-2570");
+  REQUIRE(t->request("GET", "/v1/me", "", b.token)->status == 200);
+  RunResult revoke = hub.cli({"device", "revoke", b.device});
+  REQUIRE(revoke.exit_code == 0);
+  auto revoked = t->request("GET", "/v1/me", "", b.token);
+  CHECK(revoked->status == 401);
+  CHECK_THAT(json::parse(revoked->body)["message"].get<std::string>(), Catch::Contains("revoked"));
+}
+
+TEST_CASE("e2e hub: cross-district write is rejected and audited; a retried batch is not applied twice",
+          "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  auto t = connect(hub);
+  Login maemo = login(*t, "maemo", "lwc-5202-2570");
+  const std::string body = push_body({measurement(1, new_id(), "5202", 1000),
+                                      measurement(2, new_id(), "5201", 5)});
+  auto first = t->request("POST", "/v1/push", body, maemo.token);
+  REQUIRE(first.ok());
+  REQUIRE(first->status == 200);
+  json results = json::parse(first->body)["results"];
+  CHECK(results[0]["status"] == "applied");
+  CHECK(results[1]["status"] == "rejected");
+  CHECK(results[1]["code"] == "permission_denied");
+
+  auto again = t->request("POST", "/v1/push", body, maemo.token);
+  json again_results = json::parse(again->body)["results"];
+  CHECK(again_results[0]["status"] == "duplicate");
+  CHECK(again_results[1]["status"] == "duplicate");
+
+  hub.stop(SIGTERM);
+  RunResult audit = hub.cli({"audit"});
+  REQUIRE(audit.exit_code == 0);
+  CHECK_THAT(audit.out, Catch::Contains("\"action\":\"write_rejected\""));
+  CHECK_THAT(audit.out, Catch::Contains("\"user\":\"maemo\""));
+  // Exactly one 5202 measurement value from maemo's device in the hub's state.
+  RunResult state = hub.cli({"export", "--json"});
+  REQUIRE(state.exit_code == 0);
+  size_t count = 0, pos = 0;
+  while ((pos = state.out.find(maemo.device, pos)) != std::string::npos) {
+    ++count;
+    ++pos;
+  }
+  CHECK(count == 1);
+}
+
+TEST_CASE("e2e hub: malformed JSON is 400, an oversized body 413", "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"), json{{"max_body_bytes", 65536}});
+  auto t = connect(hub);
+  Login maemo = login(*t, "maemo", "lwc-5202-2570");
+  auto bad = t->request("POST", "/v1/push", "{\"mutations\": [", maemo.token);
+  REQUIRE(bad.ok());
+  CHECK(bad->status == 400);
+  CHECK(json::parse(bad->body)["code"] == "malformed");
+  auto big = t->request("POST", "/v1/push", std::string(200 * 1024, ' '), maemo.token);
+  if (big.ok()) {  // the hub answers 413 and closes; curl may also see the close first
+    CHECK(big->status == 413);
+    CHECK(json::parse(big->body)["code"] == "too_large");
+  }
+  // The hub is still serving.
+  CHECK(t->request("GET", "/v1/health", "", "")->status == 200);
+}
+
+TEST_CASE("e2e hub: an event-stream subscriber sees another device's change within a second",
+          "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  auto writer = connect(hub);
+  Login province = login(*writer, "province", "lwc-province-2570");
+  Login maemo = login(*writer, "maemo", "lwc-5202-2570");
+
+  std::atomic<bool> stop{false}, hello{false};
+  std::atomic<int64_t> seen_seq{0};
+  std::chrono::steady_clock::time_point seen_at;
+  std::thread listener([&] {
+    auto t = connect(hub);
+    SseParser parser;
+    Status s = t->stream("/v1/events", province.token, [&](std::string_view chunk) {
+      for (const SseEvent& e : parser.feed(chunk)) {
+        if (e.event == "hello") hello = true;
+        if (e.event == "changes") {
+          seen_at = std::chrono::steady_clock::now();
+          seen_seq = json::parse(e.data)["seq"].get<int64_t>();
+          return false;
+        }
+      }
+      return true;
+    }, stop);
+    (void)s;
+  });
+  for (int i = 0; i < 100 && !hello; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(hello);
+  const auto pushed_at = std::chrono::steady_clock::now();
+  auto r = writer->request("POST", "/v1/push", push_body({measurement(1, new_id(), "5202", 7)}),
+                           maemo.token);
+  REQUIRE(r->status == 200);
+  for (int i = 0; i < 100 && seen_seq == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  stop = true;
+  listener.join();
+  REQUIRE(seen_seq > 0);
+  const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(seen_at - pushed_at);
+  CHECK(latency.count() < 1000);
+  // The announced change is there to pull.
+  auto pull = writer->request("GET", "/v1/pull?after=" + std::to_string(seen_seq - 1), "", province.token);
+  CHECK(json::parse(pull->body)["changes"].size() == 1);
+}
+
+TEST_CASE("e2e hub: an event stream without a valid token is refused", "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  auto t = connect(hub);
+  std::atomic<bool> stop{false};
+  Status s = t->stream("/v1/events", std::string(64, 'f'), [](std::string_view) { return true; }, stop);
+  CHECK(s.code() == Code::kUnauthenticated);
+}
+
+TEST_CASE("e2e hub: SIGTERM stops the hub cleanly and it restarts on the same data", "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  auto t = connect(hub);
+  Login maemo = login(*t, "maemo", "lwc-5202-2570");
+  REQUIRE(t->request("POST", "/v1/push", push_body({measurement(1, new_id(), "5202", 1)}), maemo.token)
+              ->status == 200);
+  CHECK(hub.stop(SIGTERM) == 0);
+  hub.start();
+  auto t2 = connect(hub);
+  auto me = t2->request("GET", "/v1/me", "", maemo.token);
+  REQUIRE(me.ok());
+  CHECK(me->status == 200);
+  auto again = t2->request("POST", "/v1/push", push_body({measurement(1, new_id(), "5202", 1)}),
+                           maemo.token);
+  CHECK(json::parse(again->body)["results"][0]["status"] == "duplicate");
+}

@@ -1,0 +1,133 @@
+// Real processes for end-to-end tests: run a command and capture its output, or keep a hub running.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lwc::test {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+// Runs argv (no shell) with `input` on stdin; waits for it.
+inline RunResult run(const std::vector<std::string>& argv, const std::string& input = "",
+                     const std::vector<std::string>& env = {}) {
+  int in_pipe[2], out_pipe[2];
+  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) throw std::runtime_error("pipe");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(in_pipe[0], 0);
+    dup2(out_pipe[1], 1);
+    dup2(out_pipe[1], 2);
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  if (!input.empty()) (void)!write(in_pipe[1], input.data(), input.size());
+  close(in_pipe[1]);
+  RunResult r;
+  std::array<char, 4096> buf;
+  ssize_t n;
+  while ((n = read(out_pipe[0], buf.data(), buf.size())) > 0) r.out.append(buf.data(), n);
+  close(out_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+// `lwc-hub serve` on 127.0.0.1 with a free port, in a data directory made by `init --demo`.
+class HubProcess {
+ public:
+  // settings: members merged into hub.json before the first start.
+  HubProcess(std::string data_dir, const nlohmann::json& settings = nlohmann::json::object())
+      : dir_(std::move(data_dir)) {
+    RunResult init = run({LWC_HUB_BIN, "--data", dir_, "init", "--demo", "--listen", "127.0.0.1:0"});
+    if (init.exit_code != 0) throw std::runtime_error("lwc-hub init failed: " + init.out);
+    std::ifstream in(dir_ + "/hub.json");
+    nlohmann::json config = nlohmann::json::parse(in);
+    config.update(settings);
+    std::ofstream(dir_ + "/hub.json") << config.dump(2);
+    start();
+  }
+  ~HubProcess() { stop(SIGTERM); }
+
+  void start() {
+    int out_pipe[2];
+    if (pipe(out_pipe) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out_pipe[1], 1);
+      close(out_pipe[0]);
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, 2);
+      std::string listen = port_ ? "127.0.0.1:" + std::to_string(port_) : "127.0.0.1:0";
+      execl(LWC_HUB_BIN, LWC_HUB_BIN, "--data", dir_.c_str(), "serve", "--listen", listen.c_str(),
+            nullptr);
+      _exit(127);
+    }
+    close(out_pipe[1]);
+    std::string line;
+    char c;
+    while (read(out_pipe[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    out_fd_ = out_pipe[0];
+    const size_t colon = line.rfind(':');
+    if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
+      throw std::runtime_error("lwc-hub serve did not start: '" + line + "'");
+    }
+    port_ = std::stoi(line.substr(colon + 1));
+  }
+
+  // Sends `sig` and waits; returns the exit status (as run()).
+  int stop(int sig) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (out_fd_ >= 0) close(out_fd_);
+    out_fd_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  RunResult cli(const std::vector<std::string>& args, const std::string& input = "") {
+    std::vector<std::string> argv = {LWC_HUB_BIN, "--data", dir_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, input);
+  }
+
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  std::string ca() const { return dir_ + "/tls/ca.pem"; }
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace lwc::test
