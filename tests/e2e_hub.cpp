@@ -68,12 +68,14 @@ TEST_CASE("e2e hub: HTTPS only, TLS 1.2 or newer", "[e2e][hub]") {
   RunResult old_tls = run({"/bin/sh", "-c",
                            "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
                                " -tls1_1 -cipher DEFAULT@SECLEVEL=0 2>&1"});
-  CHECK(old_tls.exit_code != 0);
+  INFO(old_tls.out);
+  CHECK_THAT(old_tls.out, Catch::Contains("Cipher is (NONE)"));
   RunResult new_tls = run({"/bin/sh", "-c",
                            "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
                                " -tls1_2 -CAfile " + hub.ca() + " 2>&1"});
-  CHECK(new_tls.exit_code == 0);
+  INFO(new_tls.out);
   CHECK_THAT(new_tls.out, Catch::Contains("Verify return code: 0 (ok)"));
+  CHECK_THAT(new_tls.out, Catch::Contains("TLSv1.2"));
 }
 
 TEST_CASE("e2e hub: wrong password, expired and revoked tokens are 401", "[e2e][hub]") {
@@ -102,7 +104,7 @@ TEST_CASE("e2e hub: wrong password, expired and revoked tokens are 401", "[e2e][
   CHECK_THAT(json::parse(revoked->body)["message"].get<std::string>(), Catch::Contains("revoked"));
 }
 
-TEST_CASE("e2e hub: cross-district write is rejected and audited; a retried batch is not applied twice",
+TEST_CASE("e2e hub: cross-district write is rejected and audited, a retried batch is not applied twice",
           "[e2e][hub]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"));

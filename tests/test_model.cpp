@@ -60,7 +60,7 @@ TEST_CASE("validate: a district cannot write another district or province data",
         Code::kPermissionDenied);
 }
 
-TEST_CASE("validate: province writes reference data, targets and reviews; executive reads", "[model][jurisdiction]") {
+TEST_CASE("validate: province writes reference data, targets and reviews, executive reads", "[model][jurisdiction]") {
   CHECK(validate_change(make("target", "province", "value", "30"), kProvince).ok());
   CHECK(validate_change(make("measurement", "5205", "review", "\"returned\""), kProvince).ok());
   CHECK(validate_change(make("target", "province", "value", "30"), kExecutive).code() ==

@@ -106,7 +106,7 @@ TEST_CASE("service: an expired token is refused", "[service]") {
   CHECK_THAT(body_of(r)["message"].get<std::string>(), Catch::Contains("expired"));
 }
 
-TEST_CASE("service: a push is applied once; a retried batch is acknowledged, not re-applied",
+TEST_CASE("service: a push is applied once, a retried batch is acknowledged, not re-applied",
           "[service]") {
   HubFixture f;
   const std::string device = new_id();

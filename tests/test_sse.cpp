@@ -4,7 +4,7 @@
 
 using namespace lwc;
 
-TEST_CASE("sse: events split anywhere are reassembled; comments are skipped", "[sse]") {
+TEST_CASE("sse: events split anywhere are reassembled, comments are skipped", "[sse]") {
   const std::string stream =
       "retry: 3000\n\n: heartbeat\n\nevent: changes\ndata: {\"seq\":5}\n\n"
       "data: line one\r\ndata: line two\n\n";

@@ -199,7 +199,7 @@ TEST_CASE("store: a validator's verdict and clock skew reject single mutations",
   CHECK(hub->hlc().last() < Hlc::from_parts(kT0 + 1, 0));  // the fast clock did not drag the hub
 }
 
-TEST_CASE("store: a row keeps its scope; a change naming another scope is refused", "[store]") {
+TEST_CASE("store: a row keeps its scope, a change naming another scope is refused", "[store]") {
   FakeClock clock(kT0);
   auto hub = open_store(":memory:", clock, "hub");
   const std::string id = new_id();

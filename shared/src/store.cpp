@@ -217,6 +217,22 @@ Status Store::set_meta(const std::string& key, const std::string& value) {
   return set_meta_.run();
 }
 
+Status Store::begin_write() {
+  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
+  // Another Store object (another thread or process) may have written this file since: take the
+  // counters and the clock from the file, inside the write lock.
+  auto seq = committed_seq();
+  if (!seq.ok()) return seq.status();
+  next_seq_ = *seq + 1;
+  auto counter = get_meta("next_counter");
+  if (!counter.ok()) return counter.status();
+  next_counter_ = counter->empty() ? 1 : std::stoll(*counter);
+  auto hlc = get_meta("hlc");
+  if (!hlc.ok()) return hlc.status();
+  if (!hlc->empty()) hlc_.observe(Hlc{std::stoll(*hlc)});
+  return {};
+}
+
 Status Store::persist_clock() { return set_meta("hlc", std::to_string(hlc_.last().packed)); }
 
 Result<Store::FieldLookup> Store::lookup(const Change& c) {
@@ -296,8 +312,8 @@ Result<std::vector<Change>> Store::write_local(const std::string& table, const s
                                                Queue queue) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
-  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
   LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
   std::vector<Change> out;
   out.reserve(writes.size());
   int64_t counter = next_counter_;
@@ -369,8 +385,8 @@ Status Store::ack_outbox(int64_t counter) {
 
 Status Store::reject_outbox(int64_t counter, const Status& reason) {
   sql::Txn txn(db_);
-  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
   LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
   auto ins = db_.prepare(
       "INSERT OR REPLACE INTO rejected(counter,tbl,row_id,scope,field,value,hlc,base,code,message,"
       "rejected_ms) SELECT counter,tbl,row_id,scope,field,value,hlc,base,?2,?3,?4 FROM outbox "
@@ -407,7 +423,8 @@ Result<std::vector<RejectedMutation>> Store::rejected() {
 Status Store::apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
-  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
+  LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
   Status s = txn.status();
   for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
     hlc_.observe(changes[i].version.hlc);  // the hub vetted the drift; never lag behind its data
@@ -446,8 +463,8 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
                                                        const Validator& validate) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
-  last_row_ = {};  // a rolled-back transaction may have inserted the cached row
   LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
   auto progress = device_progress(device);
   if (!progress.ok()) return progress.status();
   int64_t last = *progress;

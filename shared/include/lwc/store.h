@@ -13,8 +13,9 @@
 //   conflicts(id, ..., winner_*, loser_*)   losing concurrent values, kept for review
 //   device_progress(device, last_counter)   hub: highest mutation counter applied per device
 //
-// A Store is used by one thread at a time. Every public method that writes runs in one transaction:
-// it either happens completely or not at all.
+// A Store object is used by one thread at a time; several Store objects (threads, processes) may
+// share one file — each write transaction reloads the counters and the clock from the file. Every
+// public method that writes runs in one transaction: it happens completely or not at all.
 #pragma once
 
 #include <functional>
@@ -181,6 +182,8 @@ class Store {
   // Merges one change inside the caller's transaction.
   Result<ApplyKind> apply_one(const Change& c);
   Status persist_clock();
+  // Called first in every write transaction: resets caches and reloads seq, counter and clock.
+  Status begin_write();
 
   sql::Db db_;
   const Clock& clock_;
