@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <map>
 
+#include "lwc/calendar.h"
+#include "lwc/entries.h"
 #include "lwc/id.h"
 #include "lwc/model.h"
 
@@ -32,26 +35,6 @@ Result<json> read_json(const std::string& path) {
   return j;
 }
 
-std::string date_from_ms(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-// Stable ids for reference rows the demo refers to (looked up after seeding).
-Result<std::map<std::string, std::string>> ids_by(Store& store, const std::string& table,
-                                                  const std::string& key_field) {
-  auto rows = store.rows(table, ScopeFilter::everything());
-  if (!rows.ok()) return rows.status();
-  std::map<std::string, std::string> out;
-  for (const Row& r : *rows) {
-    if (const FieldVersion* v = r.find(key_field)) out[json::parse(v->value).get<std::string>()] = r.id;
-  }
-  return out;
-}
 }  // namespace
 
 Status seed_reference(Store& store, const std::string& assets_dir) {
@@ -62,7 +45,8 @@ Status seed_reference(Store& store, const std::string& assets_dir) {
   for (const District& d : *districts) {
     LWC_RETURN_IF_ERROR(put(store, "district", kProvinceScope,
                             {field("code", d.code), field("name_th", d.name_th),
-                             field("name_en", d.name_en)}));
+                             field("name_en", d.name_en)},
+                            district_row_id(d.code)));
   }
   auto groups_doc = read_json(assets_dir + "/work_groups.json");
   if (!groups_doc.ok()) return groups_doc.status();
@@ -71,16 +55,19 @@ Status seed_reference(Store& store, const std::string& assets_dir) {
   for (const WorkGroup& g : *groups) {
     LWC_RETURN_IF_ERROR(put(store, "work_group", kProvinceScope,
                             {field("key", g.key), field("name_th", g.name_th),
-                             field("name_en", g.name_en)}));
+                             field("name_en", g.name_en)},
+                            work_group_row_id(g.key)));
   }
   LWC_RETURN_IF_ERROR(put(store, "indicator", kProvinceScope,
                           {field("key", "budget_disbursement"), field("kind", "budget"),
                            field("name_th", "การเบิกจ่ายงบประมาณ"),
-                           field("name_en", "Budget disbursement"), field("unit", "THB")}));
+                           field("name_en", "Budget disbursement"), field("unit", "THB")},
+                          indicator_row_id(kBudgetIndicator)));
   LWC_RETURN_IF_ERROR(put(store, "indicator", kProvinceScope,
                           {field("key", "bmn_progress"), field("kind", "bmn"),
                            field("name_th", "ความก้าวหน้าการจัดเก็บข้อมูล จปฐ."),
-                           field("name_en", "BMN survey progress"), field("unit", "households")}));
+                           field("name_en", "BMN survey progress"), field("unit", "households")},
+                          indicator_row_id(kBmnIndicator)));
   return {};
 }
 
@@ -101,33 +88,24 @@ Status seed_demo(Store& store, Accounts& accounts, int64_t now_ms) {
   for (const DemoAccount& a : demo_accounts()) {
     LWC_RETURN_IF_ERROR(accounts.add_user(a.user, a.role, a.district, "", a.password));
   }
-  auto indicators = ids_by(store, "indicator", "key");
-  if (!indicators.ok()) return indicators.status();
-  auto groups = ids_by(store, "work_group", "key");
-  if (!groups.ok()) return groups.status();
-  const std::string budget = (*indicators)["budget_disbursement"], bmn = (*indicators)["bmn_progress"];
-
   // FY 2570 (1 Oct 2569 – 30 Sep 2570): per district a budget allocation and a BMN household target;
-  // figures as of last week, with a spread of good and lagging districts.
+  // figures as of five days ago, with a spread of good and lagging districts.
   const int64_t day = 86'400'000;
+  const std::string as_of = format_date(thai_date(now_ms - 5 * day));
+  auto write = [&](Result<RowWrite> w) -> Status {
+    if (!w.ok()) return w.status();
+    return put(store, w->table, w->scope, w->fields, w->id);
+  };
   for (int n = 1; n <= 13; ++n) {
     const std::string code = "52" + std::string(n < 10 ? "0" : "") + std::to_string(n);
     const double allocation = 1'200'000.0 + 150'000.0 * ((n * 7) % 11);
     const int households = 4000 + 650 * ((n * 5) % 13);
-    LWC_RETURN_IF_ERROR(put(store, "target", kProvinceScope,
-                            {field("indicator_id", budget), field("district", code),
-                             field("period", "2570"), field("value", allocation)}));
-    LWC_RETURN_IF_ERROR(put(store, "target", kProvinceScope,
-                            {field("indicator_id", bmn), field("district", code),
-                             field("period", "2570"), field("value", households)}));
+    LWC_RETURN_IF_ERROR(write(target_entry({kBudgetIndicator, code, "", "2570", allocation})));
+    LWC_RETURN_IF_ERROR(write(target_entry({kBmnIndicator, code, "", "2570", double(households)})));
     const double share = 0.05 + 0.02 * ((n * 3) % 9);  // 5 % .. 21 % disbursed by late November
-    LWC_RETURN_IF_ERROR(put(store, "measurement", code,
-                            {field("indicator_id", budget), field("district", code),
-                             field("work_group_id", (*groups)["strategy"]), field("period", "2570"),
-                             field("value", static_cast<int64_t>(allocation * share)),
-                             field("as_of", now_ms - 5 * day),
-                             field("source", "GFMIS (demo import)"), field("entered_by", "demo"),
-                             field("state", "submitted")}));
+    BudgetEntry budget{code, "strategy", std::floor(allocation * share), as_of, "demo",
+                       "GFMIS (demo import)"};
+    LWC_RETURN_IF_ERROR(write(budget_entry(budget)));
   }
 
   struct DemoTask {
@@ -152,10 +130,10 @@ Status seed_demo(Store& store, Accounts& accounts, int64_t now_ms) {
     LWC_RETURN_IF_ERROR(put(store, "task", kProvinceScope,
                             {field("kind", t.kind), field("letter_no", t.letter_no),
                              field("title", t.title),
-                             field("issued", date_from_ms(now_ms + t.issued_days * day)),
-                             field("due", date_from_ms(now_ms + t.due_days * day)),
+                             field("issued", format_date(thai_date(now_ms + t.issued_days * day))),
+                             field("due", format_date(thai_date(now_ms + t.due_days * day))),
                              field("districts", t.districts),
-                             field("work_group_id", (*groups)["strategy"])}));
+                             field("work_group_id", work_group_row_id("strategy"))}));
   }
   return {};
 }

@@ -1,5 +1,7 @@
 #include "lwc/id.h"
 
+#include <openssl/sha.h>
+
 #include <mutex>
 #include <random>
 
@@ -24,6 +26,23 @@ std::string random_hex(size_t n_bytes) {
 }
 
 std::string new_id() { return random_hex(16); }
+
+std::string name_id(std::initializer_list<std::string_view> parts) {
+  std::string joined;
+  for (std::string_view p : parts) {
+    joined.append(p);
+    joined.push_back('\0');
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(joined.data()), joined.size(), digest);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
 
 bool is_valid_id(std::string_view id) {
   if (id.size() != 32) return false;

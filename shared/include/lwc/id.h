@@ -1,6 +1,7 @@
 // Row and device ids: 128 random bits as 32 lower-case hex digits.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,10 @@ namespace lwc {
 std::string new_id();
 // True for exactly 32 lower-case hex digits.
 bool is_valid_id(std::string_view id);
+// A name-based id for a row with a natural key (the first 128 bits of SHA-256 over the parts,
+// NUL-separated): two offline devices that create "the 5202 budget figure as of 2026-11-20" address
+// one row, so their edits meet in the per-field merge instead of becoming duplicate rows.
+std::string name_id(std::initializer_list<std::string_view> parts);
 // Hex of n random bytes (tokens, salts).
 std::string random_hex(size_t n_bytes);
 
