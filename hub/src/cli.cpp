@@ -29,15 +29,7 @@ std::string read_password() {
   return pw;
 }
 
-// The time override for tests and demos: LWC_TIME_OFFSET_MS shifts the hub's clock.
-const Clock& hub_clock() {
-  static SystemClock system;
-  static OffsetClock shifted(system, [] {
-    const char* v = std::getenv("LWC_TIME_OFFSET_MS");
-    return v ? std::stoll(v) : 0LL;
-  }());
-  return shifted;
-}
+const Clock& hub_clock() { return process_clock(); }
 
 Result<std::unique_ptr<HubService>> open_service(const std::string& data, HubConfig* config_out) {
   auto config = load_config(data);

@@ -2,12 +2,22 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 namespace lwc {
 
 int64_t SystemClock::now_ms() const {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+const Clock& process_clock() {
+  static SystemClock system;
+  static OffsetClock shifted(system, [] {
+    const char* v = std::getenv("LWC_TIME_OFFSET_MS");
+    return v ? std::strtoll(v, nullptr, 10) : 0LL;
+  }());
+  return shifted;
 }
 
 std::string Hlc::to_string() const {

@@ -1,0 +1,56 @@
+// One sync round between a client store and the hub: push the outbox in batches, then pull pages
+// to the end. Synchronous; runs on whatever thread calls it (the CLI's main thread, or SyncWorker).
+//
+// Failure handling:
+//  * transport failure (no link): kIo; nothing is lost — the outbox is untouched until the hub
+//    acknowledges, and every pulled page is committed with its cursor;
+//  * 401: kUnauthenticated (enroll again);
+//  * a local clock beyond the hub's allowed drift: kClockSkew before anything is pushed;
+//  * per-mutation rejections are not failures of the round: they move to `rejected` with the
+//    hub's reason and are counted in SyncStats.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "lwc/client/transport.h"
+#include "lwc/store.h"
+
+namespace lwc::client {
+
+struct SyncProgress {
+  enum class Phase { kPush, kPull } phase = Phase::kPush;
+  int64_t done = 0;   // mutations pushed / changes pulled so far in this round
+  int64_t total = 0;  // push: outbox size at the start; pull: unknown (0)
+};
+
+struct SyncStats {
+  int64_t pushed = 0, rejected = 0, pulled = 0, cursor = 0;
+};
+
+struct SyncOptions {
+  size_t push_batch = 1000;
+  size_t pull_page = 5000;
+};
+
+class SyncEngine {
+ public:
+  SyncEngine(Store& store, Transport& transport, std::string token, SyncOptions options = {})
+      : store_(store), transport_(transport), token_(std::move(token)), options_(options) {}
+
+  Result<SyncStats> sync_once(const std::function<void(const SyncProgress&)>& progress = {});
+  // Only the clock check (GET /v1/health): kClockSkew if this device is too far ahead.
+  Status check_clock(int64_t max_drift_ms);
+
+ private:
+  Status push_all(SyncStats& stats, const std::function<void(const SyncProgress&)>& progress);
+  Status pull_all(SyncStats& stats, const std::function<void(const SyncProgress&)>& progress);
+  Status http_error(const HttpResponse& r, const char* what);
+
+  Store& store_;
+  Transport& transport_;
+  std::string token_;
+  SyncOptions options_;
+};
+
+}  // namespace lwc::client
