@@ -115,6 +115,8 @@ int run_cli(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "print the hub's canonical state");
   bool as_json = false;
   exp->add_flag("--json", as_json, "canonical JSON (the only format)")->required();
+  std::string export_district;
+  exp->add_option("--district", export_district, "only what this district's clients see");
 
   auto* device = app.add_subcommand("device", "enrolled devices");
   device->require_subcommand(1);
@@ -153,7 +155,10 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (exp->parsed()) {
-    auto out = hub.with_store([](Store& s) { return s.export_canonical(ScopeFilter::everything()); });
+    const ScopeFilter filter = export_district.empty()
+                                   ? ScopeFilter::everything()
+                                   : read_filter(Principal{Role::kDistrict, export_district, ""});
+    auto out = hub.with_store([&](Store& s) { return s.export_canonical(filter); });
     if (!out.ok()) return fail(out.status());
     std::cout << *out;
     return 0;
