@@ -123,7 +123,8 @@ TEST_CASE("e2e hub: cross-district write is rejected and audited, a retried batc
   auto again = t->request("POST", "/v1/push", body, maemo.token);
   json again_results = json::parse(again->body)["results"];
   CHECK(again_results[0]["status"] == "duplicate");
-  CHECK(again_results[1]["status"] == "duplicate");
+  CHECK(again_results[1]["status"] == "rejected");  // the refusal is repeated, never lost
+  CHECK(again_results[1]["code"] == "permission_denied");
 
   hub.stop(SIGTERM);
   RunResult audit = hub.cli({"audit"});

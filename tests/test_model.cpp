@@ -58,6 +58,9 @@ TEST_CASE("validate: a district cannot write another district or province data",
         Code::kPermissionDenied);
   CHECK(validate_change(make("warning", "5202", "stage", "\"demand\""), kMaeMo).code() ==
         Code::kPermissionDenied);
+  // Warnings come from rules: a district cannot delete one either.
+  CHECK(validate_change(make("warning", "5202", "_deleted", "true"), kMaeMo).code() ==
+        Code::kPermissionDenied);
 }
 
 TEST_CASE("validate: province writes reference data, targets and reviews, executive reads", "[model][jurisdiction]") {
@@ -86,6 +89,8 @@ TEST_CASE("validate: unknown names, bad ids, scopes and wrong types are typed er
   CHECK(validate_change(make("measurement", "5202", "collected", "1.5"), kMaeMo).code() ==
         Code::kInvalidArgument);
   CHECK(validate_change(make("task", "province", "due", "\"2026-13-01\""), kProvince).code() ==
+        Code::kInvalidArgument);
+  CHECK(validate_change(make("task", "province", "due", "\"2026-02-31\""), kProvince).code() ==
         Code::kInvalidArgument);
   CHECK(validate_change(make("task", "province", "due", "\"2026-12-01\""), kProvince).ok());
   CHECK(validate_change(make("task", "province", "districts", "[\"5201\",3]"), kProvince).code() ==

@@ -54,7 +54,7 @@ TEST_CASE("store: an older file is upgraded and keeps its data", "[store]") {
     CHECK_FALSE((*v1)->db().prepare("SELECT * FROM rejected").ok());
   }
   auto store = open_store(path, clock);
-  CHECK(store->schema_version() == 2);
+  CHECK(store->schema_version() == Store::kSchemaVersion);
   CHECK(store->device_id() == device);
   auto f = store->get_field("measurement", id, "value");
   REQUIRE(f.ok());
@@ -195,6 +195,15 @@ TEST_CASE("store: a validator's verdict and clock skew reject single mutations",
   CHECK((*r)[2].reason.code() == Code::kClockSkew);
   CHECK((*r)[3].kind == MutationResult::Kind::kApplied);
   CHECK(*hub->device_progress("dev") == 4);  // rejected mutations are answered, not retried
+  // The answer was lost and the batch comes again: the refusals are repeated, not turned into
+  // "duplicate" (which would let the client drop them unseen).
+  auto again = hub->accept_push("dev", batch, validator);
+  REQUIRE(again.ok());
+  CHECK((*again)[0].kind == MutationResult::Kind::kDuplicate);
+  CHECK((*again)[1].kind == MutationResult::Kind::kRejected);
+  CHECK((*again)[1].reason.code() == Code::kPermissionDenied);
+  CHECK((*again)[2].reason.code() == Code::kClockSkew);
+  CHECK((*again)[3].kind == MutationResult::Kind::kDuplicate);
   CHECK_FALSE(hub->get_field("measurement", id, "as_of")->has_value());
   CHECK(hub->hlc().last() < Hlc::from_parts(kT0 + 1, 0));  // the fast clock did not drag the hub
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lwc/calendar.h"
 #include "lwc/id.h"
 
 namespace lwc {
@@ -28,7 +29,8 @@ void add_review(std::vector<FieldSpec>& f) {
 std::vector<TableSpec> build_schema() {
   std::vector<TableSpec> s;
   auto table = [&](std::string_view name, bool district_scoped, std::vector<FieldSpec> fields) {
-    add_common(fields, district_scoped ? W::kOwner : W::kProvince);
+    // Warnings come from rules only: a district cannot delete one.
+    add_common(fields, name == "warning" ? W::kSystem : district_scoped ? W::kOwner : W::kProvince);
     s.push_back(TableSpec{name, district_scoped, std::move(fields)});
   };
   table("district", false,
@@ -108,14 +110,7 @@ std::vector<TableSpec> build_schema() {
   return s;
 }
 
-bool is_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
+bool is_date(const std::string& s) { return parse_date(s).ok(); }
 
 const char* type_name(FieldType t) {
   switch (t) {

@@ -48,6 +48,13 @@ CREATE TABLE rejected(
   field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL, base INTEGER NOT NULL,
   code TEXT NOT NULL, message TEXT NOT NULL, rejected_ms INTEGER NOT NULL);
 )sql",
+    // v3 (hub): the verdict on every rejected mutation, so a retried batch is told "rejected" again
+    // instead of "duplicate" and the refusal still reaches its author
+    R"sql(
+CREATE TABLE push_rejections(
+  device TEXT NOT NULL, counter INTEGER NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
+  PRIMARY KEY(device, counter)) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion);
 
@@ -478,6 +485,14 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
     MutationResult r{m.counter};
     if (m.counter <= last) {
       r.kind = MutationResult::Kind::kDuplicate;
+      auto earlier = db_.prepare(
+          "SELECT code, message FROM push_rejections WHERE device=?1 AND counter=?2");
+      if (!earlier.ok()) return fail(earlier.status());
+      earlier->bind(1, device).bind(2, m.counter);
+      if (earlier->step()) {
+        r.kind = MutationResult::Kind::kRejected;
+        r.reason = Status(protocol::code_from_name(earlier->col_view(0)), earlier->col_text(1));
+      }
     } else if (m.counter != last + 1) {
       r.kind = MutationResult::Kind::kRejected;
       r.reason = Status(Code::kConflict, "mutation " + std::to_string(m.counter) +
@@ -496,6 +511,12 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
       if (!verdict.ok()) {
         r.kind = MutationResult::Kind::kRejected;
         r.reason = verdict;
+        auto keep = db_.prepare(
+            "INSERT OR REPLACE INTO push_rejections(device,counter,code,message) VALUES(?1,?2,?3,?4)");
+        if (!keep.ok()) return fail(keep.status());
+        keep->bind(1, device).bind(2, m.counter).bind(3, code_name(verdict.code()));
+        keep->bind(4, verdict.message());
+        if (Status s = keep->run(); !s.ok()) return fail(s);
       }
       last = m.counter;
     }

@@ -12,6 +12,7 @@
 //   rejected(counter, ..., code, message)   local changes the hub refused, with its reason (v2)
 //   conflicts(id, ..., winner_*, loser_*)   losing concurrent values, kept for review
 //   device_progress(device, last_counter)   hub: highest mutation counter applied per device
+//   push_rejections(device, counter, code, message)  hub: verdicts repeated to a retried batch (v3)
 //
 // A Store object is used by one thread at a time; several Store objects (threads, processes) may
 // share one file — each write transaction reloads the counters and the clock from the file. Every
@@ -91,7 +92,7 @@ struct Row {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens or creates the store; upgrades an older schema; refuses (kSchemaTooNew) a newer one.
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock);
@@ -139,7 +140,8 @@ class Store {
   // Decides a mutation before it is merged: ok, or the typed reason to reject it.
   using Validator = std::function<Status(const Change&)>;
   // Applies a batch of one device's mutations exactly once: counters at or below the highest already
-  // applied are duplicates (acknowledged, not applied again); the next counter is validated, merged or
+  // applied are duplicates (acknowledged, not applied again — a rejected one is answered "rejected"
+  // again with its reason); the next counter is validated, merged or
   // rejected; a counter beyond the next is a gap (rejected with kConflict, not consumed). The HLC of
   // each change is checked against the drift bound (kClockSkew). Committed before it returns.
   Result<std::vector<MutationResult>> accept_push(const std::string& device,

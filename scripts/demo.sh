@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The main job, end to end: builds LWC, starts a hub with the Lampang demo data on
+# https://127.0.0.1:8443, enrolls a Mae Mo district client and a province client, enters a budget
+# figure at the district, syncs, and shows it arriving at the province. The hub keeps running until
+# Ctrl-C. Data lives in demo-data/ (delete it to start over).
+# (The desktop window arrives with the GUI issue; today the client is the lwc-client command line.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" --target lwc-hub lwc-client
+hub=build/hub/lwc-hub
+client=build/client/lwc-client
+data=demo-data
+mkdir -p "$data"
+[ -f "$data/hub/hub.json" ] || "$hub" --data "$data/hub" init --demo --listen 127.0.0.1:8443
+"$hub" --data "$data/hub" serve &
+hub_pid=$!
+trap 'kill $hub_pid 2>/dev/null; wait $hub_pid 2>/dev/null' EXIT
+sleep 1
+url=https://127.0.0.1:8443
+[ -f "$data/maemo/client.json" ] ||
+  echo lwc-5202-2570 | "$client" --data "$data/maemo" enroll --hub $url --ca "$data/hub/tls/ca.pem" --user maemo
+[ -f "$data/province/client.json" ] ||
+  echo lwc-province-2570 | "$client" --data "$data/province" enroll --hub $url --ca "$data/hub/tls/ca.pem" --user province
+
+echo; echo "== Mae Mo (5202) enters its budget figure, offline-capable:"
+"$client" --data "$data/maemo" budget set --work-group strategy --amount 412500
+"$client" --data "$data/maemo" status
+echo; echo "== Mae Mo syncs:"
+"$client" --data "$data/maemo" sync
+echo; echo "== Mae Mo's tasks:"
+"$client" --data "$data/maemo" task list
+echo; echo "== The province pulls and sees it:"
+"$client" --data "$data/province" sync
+"$client" --data "$data/province" export --json | grep -c '"scope":"5202"' | sed 's/^/rows of Mae Mo at the province: /'
+echo
+echo "The hub is serving at $url (Ctrl-C to stop). Try: $client --data $data/maemo status"
+wait $hub_pid
