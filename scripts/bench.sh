@@ -13,4 +13,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 echo "== merge + store vs raw SQLite upsert (1,000,000 field changes)"
 "$build/bench/lwc_bench_merge" "bench/results/merge-$stamp.json"
 cp "bench/results/merge-$stamp.json" bench/results/merge-latest.json
+echo "== push and pull over HTTPS (200,000 field changes, batches of 1,000, pages of 10,000)"
+"$build/bench/lwc_bench_sync" "bench/results/sync-$stamp.json"
+cp "bench/results/sync-$stamp.json" bench/results/sync-latest.json
 echo "results: bench/results/*-$stamp.json"
