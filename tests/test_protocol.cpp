@@ -8,7 +8,7 @@ using nlohmann::json;
 
 TEST_CASE("protocol: a push batch survives the round trip and is stamped with the device", "[protocol]") {
   Mutation m{7, Change{"measurement", new_id(), "5202", "source",
-                       FieldVersion{"\"GFMIS ระบบ\"", Hlc::from_parts(1000, 2), "ignored", Hlc::from_parts(999, 0)}}};
+                       FieldVersion{"\"GFMIS ระบบ\"", Hlc::from_parts(1795600000000, 2), "ignored", Hlc::from_parts(1795599999000, 0)}}};
   json body = protocol::push_request({m});
   auto parsed = protocol::parse_push_request(body, "dev-1");
   REQUIRE(parsed.ok());
@@ -28,11 +28,13 @@ TEST_CASE("protocol: strict parsing names the offending member", "[protocol]") {
             .message() == "mutations[0].hlc must be an integer");
   CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":5,"base":0,"x":1}]})")
             .message() == "mutations[0].x is not a known member");
-  CHECK(p(R"({"mutations":[{"counter":2,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":5,"base":0},
-                           {"counter":2,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":6,"base":0}]})")
+  CHECK(p(R"({"mutations":[{"counter":2,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":0},
+                           {"counter":2,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":0}]})")
             .message() == "mutations[1].counter must be positive and increasing");
-  CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":5,"base":5}]})")
+  CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":117637000000000000}]})")
             .code() == Code::kInvalidArgument);
+  CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":1795600000000,"base":0}]})")
+            .message() == "mutations[0].hlc must be a packed HLC, (wall ms << 16) | counter, after 2020");
   CHECK(protocol::parse_json("{").status().code() == Code::kMalformed);
 }
 
@@ -50,7 +52,7 @@ TEST_CASE("protocol: push and pull responses round-trip", "[protocol]") {
 
   PullPage page;
   page.changes.push_back({42, Change{"task", new_id(), "province", "due",
-                                     FieldVersion{"\"2026-12-01\"", Hlc::from_parts(5, 1), "hub", {}}}});
+                                     FieldVersion{"\"2026-12-01\"", Hlc::from_parts(1795600000000, 1), "hub", {}}}});
   page.next_cursor = 42;
   page.more = true;
   auto pulled = protocol::parse_pull_response(protocol::pull_response(page));

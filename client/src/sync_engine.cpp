@@ -65,6 +65,7 @@ Status SyncEngine::push_all(SyncStats& stats,
 Status SyncEngine::pull_all(SyncStats& stats,
                             const std::function<void(const SyncProgress&)>& progress) {
   SyncProgress p{SyncProgress::Phase::kPull, 0, 0};
+  bool restarted = false;
   while (true) {
     auto cursor = store_.pull_cursor();
     if (!cursor.ok()) return cursor.status();
@@ -73,6 +74,11 @@ Status SyncEngine::pull_all(SyncStats& stats,
                                     "&limit=" + std::to_string(options_.pull_page),
                                 "", token_);
     if (!r.ok()) return r.status();
+    if (r->status == 409 && *cursor > 0 && !restarted) {  // the hub is behind our cursor
+      restarted = true;
+      LWC_RETURN_IF_ERROR(store_.set_meta("pull_cursor", "0"));
+      continue;
+    }
     if (r->status != 200) return http_error(*r, "pull");
     auto body = protocol::parse_json(r->body);
     if (!body.ok()) return body.status();

@@ -315,6 +315,13 @@ Response HubService::pull(const Request& r, const Session& s) {
   Result<PullPage> page = Status(Code::kInternal, "unset");
   {
     std::lock_guard lock(store_mu_);
+    auto last = store_->committed_seq();
+    if (!last.ok()) return error_response(last.status());
+    if (*after > *last) {  // e.g. the hub was restored from an older copy: never skip silently
+      return error_response(Status(
+          Code::kConflict, "cursor " + std::to_string(*after) + " is ahead of this hub (last change " +
+                               std::to_string(*last) + "); pull again from 0"));
+    }
     page = read_pull_page(*store_, *after, read_filter(s.principal), static_cast<size_t>(*limit));
   }
   if (!page.ok()) return error_response(page.status());

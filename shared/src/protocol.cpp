@@ -58,7 +58,12 @@ Status parse_change(const json& j, const std::string& where, Change* c) {
   int64_t hlc = 0, base = 0;
   LWC_RETURN_IF_ERROR(want_int(j, "hlc", where, &hlc));
   LWC_RETURN_IF_ERROR(want_int(j, "base", where, &base));
-  if (hlc <= 0) return Status(Code::kInvalidArgument, where + ".hlc must be positive");
+  // 2020-01-01 in packed form: anything older is not an HLC (often plain milliseconds).
+  constexpr int64_t kEarliest = int64_t{1'577'836'800'000} << Hlc::kCounterBits;
+  if (hlc < kEarliest) {
+    return Status(Code::kInvalidArgument,
+                  where + ".hlc must be a packed HLC, (wall ms << 16) | counter, after 2020");
+  }
   if (base < 0 || base >= hlc) {
     return Status(Code::kInvalidArgument, where + ".base must be 0 or an earlier hlc");
   }
