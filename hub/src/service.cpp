@@ -9,7 +9,6 @@
 
 namespace lwc::hub {
 
-namespace json_ns = nlohmann;
 using json = nlohmann::json;
 
 int http_status(Code code) {

@@ -75,7 +75,9 @@ class Accounts {
     bool revoked = false;
   };
   Result<std::vector<DeviceInfo>> devices();
+  // Records that the device was seen now; written at most once a minute per device.
   Status touch_device(const std::string& device_id);
+  static constexpr int64_t kTouchIntervalMs = 60'000;
 
  private:
   Accounts(sql::Db db, const Clock& clock, int64_t ttl, LoginLimits limits);
@@ -88,6 +90,7 @@ class Accounts {
   const int64_t ttl_ms_;
   const LoginLimits limits_;
   std::map<std::string, std::vector<int64_t>> failures_;  // guarded by mu_: key -> failure times
+  std::map<std::string, int64_t> last_touch_;  // guarded by mu_: device -> last recorded sighting
 };
 
 }  // namespace lwc::hub
