@@ -187,13 +187,59 @@ Result<RowWrite> review_entry(const Row& row, bool verified, const std::string& 
 Result<RowWrite> ack_entry(const Row& warning, const std::string& user, int64_t now_ms,
                            bool dispute, const std::string& reason) {
   if (warning.table != "warning") return Status(Code::kNotFound, "no warning " + warning.id);
+  return ack_entry(warning.id, warning.scope, user, now_ms, dispute, reason);
+}
+
+Result<RowWrite> ack_entry(const std::string& warning_id, const std::string& district,
+                           const std::string& user, int64_t now_ms, bool dispute,
+                           const std::string& reason) {
+  if (!is_valid_id(warning_id)) return Status(Code::kNotFound, "no warning " + warning_id);
+  LWC_RETURN_IF_ERROR(check_district(district));
   if (dispute && reason.empty()) {
     return Status(Code::kInvalidArgument, "a dispute needs a reason (e.g. the data is out of date)");
   }
-  RowWrite w{"ack", ack_row_id(warning.id, user), warning.scope, {}};
-  w.fields = {field("warning_id", warning.id), field("kind", dispute ? "dispute" : "ack"),
+  RowWrite w{"ack", ack_row_id(warning_id, user), district, {}};
+  w.fields = {field("warning_id", warning_id), field("kind", dispute ? "dispute" : "ack"),
               field("by", user), field("at", now_ms), field("reason", reason)};
   return w;
+}
+
+Result<RowWrite> resolve_entry(const Row& ack, const std::string& user, int64_t now_ms,
+                               const std::string& resolution) {
+  if (ack.table != "ack" || text_field(ack, "kind") != "dispute") {
+    return Status(Code::kInvalidArgument, ack.id + " is not a dispute");
+  }
+  if (resolution.empty()) {
+    return Status(Code::kInvalidArgument, "say how the dispute was resolved (e.g. data corrected)");
+  }
+  RowWrite w{"ack", ack.id, ack.scope, {}};
+  w.fields = {field("resolution", resolution), field("resolved_by", user),
+              field("resolved_at", now_ms)};
+  return w;
+}
+
+Result<RowWrite> silence_entry(const SilenceEntry& e, int64_t now_ms) {
+  LWC_RETURN_IF_ERROR(check_district(e.district));
+  if (e.reason.empty()) {
+    return Status(Code::kInvalidArgument,
+                  "a silence needs a reason (e.g. the approved extension letter)");
+  }
+  constexpr int64_t kMaxMs = 180LL * 86'400'000;
+  if (e.until_ms <= now_ms || e.until_ms - now_ms > kMaxMs) {
+    return Status(Code::kInvalidArgument, "a silence ends in the future, within 180 days");
+  }
+  RowWrite w{"silence", new_id(), e.district, {}};
+  w.fields = {field("district", e.district), field("rule", e.rule),   field("subject", e.subject),
+              field("until", e.until_ms),    field("reason", e.reason), field("by", e.user),
+              field("at", now_ms)};
+  return w;
+}
+
+std::string setting_row_id(const std::string& key) { return name_id({"setting", key}); }
+
+RowWrite setting_entry(const std::string& key, const std::string& value) {
+  return RowWrite{"setting", setting_row_id(key), kProvinceScope,
+                  {field("key", key), field("value", value)}};
 }
 
 }  // namespace lwc

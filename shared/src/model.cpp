@@ -91,13 +91,27 @@ std::vector<TableSpec> build_schema() {
          {"stage", F::kString, W::kSystem},  // "warn" | "follow" | "demand" | "escalated"
          {"raised_at", F::kTime, W::kSystem},
          {"due", F::kDate, W::kSystem},
+         {"title", F::kString, W::kSystem},
          {"message_th", F::kString, W::kSystem},
          {"message_en", F::kString, W::kSystem},
          {"data_as_of", F::kTime, W::kSystem},
          {"data_source", F::kString, W::kSystem},
-         {"cleared_at", F::kTime, W::kSystem},
-         {"silenced_until", F::kTime, W::kProvince},
-         {"silence_reason", F::kString, W::kProvince}});
+         {"verified_by", F::kString, W::kSystem},
+         {"unverified", F::kBool, W::kSystem},
+         {"cleared_at", F::kTime, W::kSystem}});
+  // A manual silence of warnings (an approved extension): rule and subject narrow it ("" = all);
+  // without a reason and an end time the rules ignore it. The hub audits every silence write.
+  table("silence", true,
+        {{"district", F::kString, W::kProvince},
+         {"rule", F::kString, W::kProvince},
+         {"subject", F::kString, W::kProvince},
+         {"until", F::kTime, W::kProvince},
+         {"reason", F::kString, W::kProvince},
+         {"by", F::kString, W::kProvince},
+         {"at", F::kTime, W::kProvince}});
+  // Settings the province shares with every client (key "rules": the warning rules configuration,
+  // so an offline client evaluates exactly what the hub evaluates).
+  table("setting", false, {{"key", F::kString, W::kProvince}, {"value", F::kString, W::kProvince}});
   table("ack", true,
         {{"warning_id", F::kString, W::kOwner},
          {"kind", F::kString, W::kOwner},  // "ack" | "dispute"

@@ -6,8 +6,8 @@
 //   district/<code>, work_group/<key>, indicator/<key>
 //   measurement/<indicator>/<district>/<work group>/<as-of date>   one figure per as-of day
 //   target/<indicator>/<district>/<work group>/<period>
-//   submission/<task>/<district>,  ack/<warning>/<user>
-// Tasks are new rows with random ids.
+//   submission/<task>/<district>,  ack/<warning>/<user>,  setting/<key>
+// Tasks and silences are new rows with random ids; warnings have rule-derived ids (warnings.h).
 #pragma once
 
 #include <optional>
@@ -81,6 +81,25 @@ std::initializer_list<std::string_view> reviewed_fields(const Row& row);
 // An acknowledgement ("ack") or dispute ("dispute", reason required) of a warning row.
 Result<RowWrite> ack_entry(const Row& warning, const std::string& user, int64_t now_ms,
                            bool dispute, const std::string& reason);
+// The same by id: a warning the client raised offline has no row yet, but the same id as the hub's.
+Result<RowWrite> ack_entry(const std::string& warning_id, const std::string& district,
+                           const std::string& user, int64_t now_ms, bool dispute,
+                           const std::string& reason);
+// A province officer resolves a dispute (resolution text required); escalation resumes from now.
+Result<RowWrite> resolve_entry(const Row& ack, const std::string& user, int64_t now_ms,
+                               const std::string& resolution);
+
+// A manual silence of a district's warnings until `until_ms`: reason required, at most 180 days.
+struct SilenceEntry {
+  std::string district, rule, subject;  // rule/subject "" = every rule / every subject
+  int64_t until_ms = 0;
+  std::string reason, user;
+};
+Result<RowWrite> silence_entry(const SilenceEntry& e, int64_t now_ms);
+
+// The shared setting row holding the rules configuration (JSON text).
+std::string setting_row_id(const std::string& key);
+RowWrite setting_entry(const std::string& key, const std::string& value);
 
 // Reads a string field of a row ("" when absent or not a string).
 std::string text_field(const Row& row, const std::string& field);

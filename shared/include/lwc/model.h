@@ -12,6 +12,8 @@
 //   submission  a district's answer to a task                         scope = district code
 //   warning     a rule's verdict for a subject, district and stage    scope = district code
 //   ack         acknowledgement or dispute of a warning               scope = district code
+//   silence     a manual, reasoned, time-limited silence of warnings  scope = district code
+//   setting     shared settings (the warning rules configuration)     scope "province"
 //
 // Approvals bind to a version: a province review of a measurement or submission stores the HLC of the
 // value it judged (review_version); verification_state() derives "verified" only while that value is

@@ -1,0 +1,152 @@
+// The warning rules: pure functions of the synced state and the time, so the hub and an offline
+// client raise the same warnings with the same ids (docs/warnings.md explains every rule).
+//
+// Three stages and one more (BRIEF §2):
+//   warn      เตือน    before a deadline (default 3 days before)            yellow
+//   follow    ตาม      at the deadline / in the last weeks of a period      orange
+//   demand    ทวงถาม   after the deadline has passed                        red
+//   escalated ยกระดับ  a demand neither acknowledged nor disputed in time   purple
+//
+// Rules:
+//   task_deadline  a task (directive letter or monthly report) that an assigned district has not
+//                  submitted (a submission returned for quality counts as not submitted).
+//   budget_curve   cumulative disbursed % of the district's FY allocation below the cumulative target
+//                  curve (quarter checkpoints) for the current week, minus a tolerance.
+//   bmn_curve      BMN households entered, as % of the district's target, below the weekly
+//                  expectation of the survey window, minus a tolerance.
+//
+// A warning's id is name_id("warning", rule, subject, district, stage): the same verdict reached on
+// two machines is one row. Every stage reached stays raised (warn, then follow, then demand) until
+// the condition ends; the UI shows the highest stage of a subject.
+//
+// Verification gate: an indicator warning at follow or demand stage is raised only on data the
+// province has verified. While a figure has waited less than `unverified_max_age_days` for
+// verification (counted from when it was entered) the rule falls back to the warn stage; a figure left
+// unverified longer (or no figure at all, counted from the start of the curve) raises the stage with
+// `unverified = true`, and the message says so.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lwc/calendar.h"
+#include "lwc/status.h"
+#include "lwc/store.h"
+
+namespace lwc {
+
+enum class Stage { kWarn = 1, kFollow = 2, kDemand = 3, kEscalated = 4 };
+const char* stage_name(Stage s);  // "warn" | "follow" | "demand" | "escalated"
+Result<Stage> parse_stage(std::string_view s);
+// 0xRRGGBB of a stage: warn yellow, follow orange, demand red, escalated purple.
+uint32_t stage_colour(Stage s);
+const char* stage_name_th(Stage s);  // เตือน | ตาม | ทวงถาม | ยกระดับ
+
+inline constexpr const char* kRuleTaskDeadline = "task_deadline";
+inline constexpr const char* kRuleBudgetCurve = "budget_curve";
+inline constexpr const char* kRuleBmnCurve = "bmn_curve";
+
+// What to do with a deadline that falls on a non-working day.
+enum class HolidayPolicy { kNextWorkingDay, kPreviousWorkingDay, kKeep };
+
+// The office calendar: weekends and holidays (Thai dates), weeks from Monday, fiscal year Oct–Sep.
+struct OfficeCalendar {
+  std::vector<int> weekend_days = {6, 7};  // ISO weekday numbers: 1 = Monday … 7 = Sunday
+  std::vector<std::string> holidays;       // "YYYY-MM-DD"
+  HolidayPolicy deadline_policy = HolidayPolicy::kNextWorkingDay;
+
+  bool is_working_day(const Date& d) const;
+  // The deadline as the office keeps it, after the holiday policy.
+  Date effective_deadline(const Date& due) const;
+};
+int iso_weekday(const Date& d);  // 1 = Monday … 7 = Sunday
+Date week_monday(const Date& d);  // the Monday on or before d
+Date fiscal_year_start(int fy_be);  // 1 October of CE year fy_be - 544
+// Week of the fiscal year as the office counts it: week 1 is the Monday-week containing 1 October.
+int fiscal_week(const Date& d);
+
+struct TaskRule {
+  int warn_days_before = 3;       // warn stage starts this many days before the deadline
+  int demand_after_days = 1;      // demand starts this many days after the deadline day begins
+  int escalate_after_hours = 48;  // a demand not acknowledged this long escalates
+};
+
+// A cumulative target curve: (month-day in the fiscal year, cumulative %) checkpoints, rising.
+struct CurveRule {
+  std::vector<std::pair<std::string, double>> checkpoints;  // {"12-31", 30.0} …
+  std::string start = "10-01";    // the curve is 0 % here
+  double tolerance_pct = 5.0;     // percentage points below the curve before it warns
+  int follow_weeks_before = 2;    // follow stage in the last N weeks before a checkpoint
+  int escalate_after_hours = 72;
+};
+
+struct RulesConfig {
+  OfficeCalendar calendar;
+  std::map<std::string, TaskRule> task_rules = {{"directive", {}}, {"monthly_report", {}}};
+  TaskRule default_task_rule;  // for task kinds not listed
+  CurveRule budget{{{"12-31", 30}, {"03-31", 52}, {"06-30", 75}, {"09-30", 100}}};
+  CurveRule bmn{{{"09-30", 100}}};
+  int unverified_max_age_days = 7;
+  int digest_hour = 8;  // stage-1 digests per office are sent daily at this Thai hour
+
+  const TaskRule& task_rule(const std::string& kind) const;
+};
+// JSON form (hub.json "rules", and the synced setting row). Unknown members are refused.
+Result<RulesConfig> parse_rules_config(const nlohmann::json& j);
+nlohmann::json rules_config_json(const RulesConfig& c);
+
+struct Warning {
+  std::string id;  // warning_id(rule, subject, district, stage)
+  std::string rule, subject, district;
+  Stage stage = Stage::kWarn;
+  int64_t raised_at = 0;  // when the stage began (deterministic: from the deadline, not the clock)
+  std::string due;        // the deadline behind it, "YYYY-MM-DD"
+  std::string title;      // the task title or indicator name as stored (may be bilingual)
+  std::string message_th, message_en;
+  int64_t data_as_of = 0;  // the figure's as-of time (0: no data)
+  std::string data_source;  // "submission", "GFMIS (demo import)", "entered by hand", …
+  std::string verified_by;  // who verified the data behind it ("" when not verified)
+  bool unverified = false;  // raised on data the province has not verified in time
+  std::string silenced_by;  // id of the active silence row covering it ("" when none)
+};
+std::string warning_id(const std::string& rule, const std::string& subject,
+                       const std::string& district, Stage stage);
+
+// The warning table's fields for `w` (what the hub writes; clients only read them).
+std::vector<Store::FieldWrite> warning_fields(const Warning& w);
+// A stored warning row read back (stage and times parsed).
+Result<Warning> warning_from_row(const Row& row);
+// JSON of a warning for the CLI, the event stream and the channels.
+nlohmann::json warning_json(const Warning& w);
+
+// A snapshot of the rows the rules read. Fill with load_rule_inputs() or by hand in tests.
+struct RuleInputs {
+  std::vector<Row> tasks, submissions, targets, measurements, acks, silences, districts;
+};
+Result<RuleInputs> load_rule_inputs(Store& store, const ScopeFilter& filter);
+
+// Every warning the rules raise at `now_ms`, sorted by id; with only_district, those of that
+// district (a district client sees every task and target, but its warnings are its own). Silenced
+// ones are included with silenced_by set (the hub does not raise them; the province view lists them).
+std::vector<Warning> evaluate_rules(const RuleInputs& in, const RulesConfig& config, int64_t now_ms,
+                                    const std::string& only_district = "");
+
+// Most urgent first: higher stage, then earlier deadline, then district, then id.
+bool more_urgent(const Warning& a, const Warning& b);
+
+// The acknowledgement state of a warning from the ack rows.
+struct AckState {
+  bool acknowledged = false;
+  int64_t acknowledged_at = 0;
+  std::string acknowledged_by;
+  bool disputed_open = false;     // a dispute nobody has resolved yet (pauses escalation)
+  int64_t last_resolved_at = 0;   // latest resolution of a dispute
+};
+AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id);
+
+}  // namespace lwc
