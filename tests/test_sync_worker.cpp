@@ -1,0 +1,331 @@
+// SyncWorker against a hand-written transport fake whose "hub" is a real in-memory Store driven by
+// the same sync helpers as the hub's handlers: no network, real SQLite, real clock (short delays).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "lwc/client/sync_worker.h"
+#include "lwc/id.h"
+#include "lwc/protocol.h"
+#include "lwc/sync.h"
+#include "temp_dir.h"
+
+using namespace lwc;
+using namespace lwc::client;
+using lwc::test::TempDir;
+
+namespace {
+
+struct FakeHub {
+  std::mutex mu;  // guards everything below
+  std::unique_ptr<Store> store;
+  std::string device;         // the client's device id (push batches are stamped with it)
+  bool down = false;          // every request fails as if there were no link
+  bool unauthorized = false;  // every request is answered 401
+  int64_t pull_delay_ms = 0;
+  int requests = 0, streams = 0;
+  bool announce = false;  // the next stream poll sends a "changes" event
+};
+
+class FakeTransport final : public Transport {
+ public:
+  explicit FakeTransport(FakeHub& hub) : hub_(hub) {}
+
+  Result<HttpResponse> request(const std::string& method, const std::string& path,
+                               const std::string& body, const std::string&) override {
+    int64_t delay = 0;
+    {
+      std::lock_guard lock(hub_.mu);
+      ++hub_.requests;
+      if (hub_.down) return Status(Code::kIo, "connection refused");
+      if (hub_.unauthorized) {
+        return HttpResponse{
+            401, protocol::error_body(Status(Code::kUnauthenticated, "token expired")).dump()};
+      }
+      if (path.rfind("/v1/pull", 0) == 0) delay = hub_.pull_delay_ms;
+    }
+    if (delay) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    std::lock_guard lock(hub_.mu);
+    if (path == "/v1/health") {
+      return HttpResponse{200, nlohmann::json{{"time_ms", hub_.store->clock().now_ms()}}.dump()};
+    }
+    if (method == "POST" && path == "/v1/push") {
+      // (No Catch assertions here: this runs on the worker thread.)
+      auto batch = protocol::parse_push_request(nlohmann::json::parse(body), hub_.device);
+      if (!batch.ok() || batch->empty()) return HttpResponse{400, "{}"};
+      auto results =
+          hub_.store->accept_push(hub_.device, *batch, [](const Change&) { return Status{}; });
+      if (!results.ok()) return HttpResponse{500, "{}"};
+      auto last = hub_.store->device_progress(hub_.device);
+      if (!last.ok()) return HttpResponse{500, "{}"};
+      return HttpResponse{200, protocol::push_response(*results, *last).dump()};
+    }
+    if (path.rfind("/v1/pull?after=", 0) == 0) {
+      const int64_t after = std::stoll(path.substr(15));
+      const size_t limit = std::stoul(path.substr(path.find("limit=") + 6));
+      auto page = read_pull_page(*hub_.store, after, ScopeFilter::everything(), limit);
+      if (!page.ok()) return HttpResponse{500, "{}"};
+      return HttpResponse{200, protocol::pull_response(*page).dump()};
+    }
+    return HttpResponse{404, "{}"};
+  }
+
+  Status stream(const std::string&, const std::string&,
+                const std::function<bool(std::string_view)>& on_data,
+                const std::atomic<bool>& stop) override {
+    {
+      std::lock_guard lock(hub_.mu);
+      if (hub_.down) return Status(Code::kIo, "connection refused");
+      ++hub_.streams;
+    }
+    if (!on_data(": hello\n\n")) return {};
+    while (!stop.load()) {
+      bool announce = false;
+      {
+        std::lock_guard lock(hub_.mu);
+        if (hub_.down) return Status(Code::kIo, "connection reset");
+        std::swap(announce, hub_.announce);
+      }
+      if (announce && !on_data("event: changes\ndata: {\"seq\":1}\n\n")) return {};
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return {};
+  }
+
+ private:
+  FakeHub& hub_;
+};
+
+struct Fixture {
+  TempDir dir;
+  FakeHub hub;
+  std::string client_path = dir.file("client.db");
+  std::unique_ptr<Store> client;  // the UI's own connection to the same file
+
+  Fixture() {
+    auto h = Store::open({":memory:", "hub-device"}, process_clock());
+    REQUIRE(h.ok());
+    hub.store = std::move(h).value();
+    auto c = Store::open({client_path}, process_clock());
+    REQUIRE(c.ok());
+    client = std::move(c).value();
+    hub.device = client->device_id();
+  }
+
+  SyncWorkerOptions options() {
+    SyncWorkerOptions o;
+    o.store.path = client_path;
+    o.token = "t";
+    o.make_transport = [this] { return std::make_unique<FakeTransport>(hub); };
+    o.use_stream = false;
+    o.backoff_min_ms = 20;
+    o.backoff_max_ms = 80;
+    o.seed = 7;
+    return o;
+  }
+};
+
+// Polls `pred` on the test thread for up to 5 s.
+template <class P>
+bool eventually(P pred) {
+  for (int i = 0; i < 500; ++i) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return pred();
+}
+
+std::string write_hub_row(FakeHub& hub, const std::string& title) {
+  std::lock_guard lock(hub.mu);
+  const std::string id = new_id();
+  REQUIRE(hub.store
+              ->write_local("task", id, kProvinceScope, {{"title", "\"" + title + "\""}},
+                            Store::Queue::kNone)
+              .ok());
+  return id;
+}
+
+bool client_has(Store& client, const std::string& id) {
+  auto r = client.get_row("task", id);
+  return r.ok() && r->has_value();
+}
+
+}  // namespace
+
+TEST_CASE("sync worker: backoff doubles to its bound and jitter adds at most half",
+          "[sync_worker]") {
+  CHECK(next_backoff_ms(0, 1000, 60000) == 1000);
+  CHECK(next_backoff_ms(1000, 1000, 60000) == 2000);
+  CHECK(next_backoff_ms(32000, 1000, 60000) == 60000);
+  CHECK(next_backoff_ms(60000, 1000, 60000) == 60000);
+  std::mt19937 rng(1);
+  bool varied = false;
+  int64_t first = jittered_ms(4000, rng);
+  for (int i = 0; i < 200; ++i) {
+    const int64_t j = jittered_ms(4000, rng);
+    CHECK(j >= 4000);
+    CHECK(j <= 6000);
+    varied |= j != first;
+  }
+  CHECK(varied);
+}
+
+TEST_CASE("sync worker: first round pushes the outbox, pulls the hub and publishes its state",
+          "[sync_worker]") {
+  Fixture f;
+  const std::string hub_row = write_hub_row(f.hub, "from the province");
+  const std::string mine = new_id();
+  REQUIRE(f.client->write_local("measurement", mine, "5202", {{"value", "412500"}}).ok());
+
+  SyncWorker worker(f.options());
+  CHECK_FALSE(worker.state().started);
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().rounds >= 1; }));
+  SyncState s = worker.state();
+  CHECK(s.online);
+  CHECK(s.pending == 0);
+  CHECK(s.last_sync_ms > 0);
+  CHECK(s.last_error.empty());
+  CHECK(s.cursor > 0);
+  CHECK(s.data_generation >= 1);
+  CHECK(client_has(*f.client, hub_row));
+  std::lock_guard lock(f.hub.mu);
+  auto at_hub = f.hub.store->get_field("measurement", mine, "value");
+  REQUIRE(at_hub.ok());
+  REQUIRE(at_hub->has_value());
+  CHECK((*at_hub)->value == "412500");
+}
+
+TEST_CASE("sync worker: without a link it reports offline, backs off, and recovers",
+          "[sync_worker]") {
+  Fixture f;
+  f.hub.down = true;
+  REQUIRE(f.client->write_local("measurement", new_id(), "5202", {{"value", "1"}}).ok());
+  SyncWorker worker(f.options());
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().failures >= 3; }));
+  SyncState s = worker.state();
+  CHECK_FALSE(s.online);
+  CHECK(s.last_error_code == Code::kIo);
+  CHECK(s.pending == 1);  // nothing is lost while offline
+  CHECK(s.last_sync_ms == 0);
+  CHECK(s.next_attempt_ms > 0);
+
+  // Backoff: with 20..80 ms (+ up to 50 % jitter) 300 ms hold at most ~15 attempts, not hundreds.
+  int before;
+  {
+    std::lock_guard lock(f.hub.mu);
+    before = f.hub.requests;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  {
+    std::lock_guard lock(f.hub.mu);
+    CHECK(f.hub.requests - before <= 16);
+    CHECK(f.hub.requests - before >= 2);
+    f.hub.down = false;
+  }
+  REQUIRE(eventually([&] { return worker.state().online && worker.state().pending == 0; }));
+  CHECK(worker.state().last_error.empty());
+}
+
+TEST_CASE("sync worker: an expired token is reported as unauthenticated", "[sync_worker]") {
+  Fixture f;
+  f.hub.unauthorized = true;
+  SyncWorker worker(f.options());
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().failures >= 1; }));
+  CHECK(worker.state().last_error_code == Code::kUnauthenticated);
+  CHECK(worker.state().online);  // the hub answered
+}
+
+TEST_CASE("sync worker: sync_now and local_write run a round before the poll interval",
+          "[sync_worker]") {
+  Fixture f;
+  auto o = f.options();
+  o.poll_interval_ms = 3'600'000;
+  SyncWorker worker(o);
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().rounds == 1; }));
+  const std::string row = write_hub_row(f.hub, "later");
+  worker.sync_now();
+  REQUIRE(eventually([&] { return worker.state().rounds == 2; }));
+  CHECK(client_has(*f.client, row));
+
+  REQUIRE(f.client->write_local("measurement", new_id(), "5202", {{"value", "5"}}).ok());
+  worker.local_write();
+  REQUIRE(eventually([&] { return worker.state().rounds == 3; }));
+  CHECK(worker.state().pending == 0);
+}
+
+TEST_CASE("sync worker: an announcement on the event stream pulls at once", "[sync_worker]") {
+  Fixture f;
+  auto o = f.options();
+  o.use_stream = true;
+  o.poll_interval_ms = 3'600'000;
+  SyncWorker worker(o);
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().streaming; }));
+  const std::string row = write_hub_row(f.hub, "announced");
+  {
+    std::lock_guard lock(f.hub.mu);
+    f.hub.announce = true;
+  }
+  REQUIRE(eventually([&] { return client_has(*f.client, row); }));
+  // sync_now interrupts the stream, runs a round and holds the stream again.
+  const uint64_t rounds = worker.state().rounds;
+  worker.sync_now();
+  REQUIRE(eventually([&] { return worker.state().rounds > rounds && worker.state().streaming; }));
+  int streams;
+  {
+    std::lock_guard lock(f.hub.mu);
+    streams = f.hub.streams;
+  }
+  CHECK(streams >= 2);
+
+  // The link drops: the stream ends, the worker reports offline and falls back to retrying.
+  {
+    std::lock_guard lock(f.hub.mu);
+    f.hub.down = true;
+  }
+  REQUIRE(eventually([&] { return !worker.state().online && !worker.state().streaming; }));
+  {
+    std::lock_guard lock(f.hub.mu);
+    f.hub.down = false;
+  }
+  REQUIRE(eventually([&] { return worker.state().online && worker.state().streaming; }));
+
+  const auto t0 = std::chrono::steady_clock::now();
+  worker.stop();
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+}
+
+TEST_CASE("sync worker: state() never waits for a running round; progress is published",
+          "[sync_worker]") {
+  Fixture f;
+  for (int i = 0; i < 10; ++i) write_hub_row(f.hub, "row " + std::to_string(i));
+  f.hub.pull_delay_ms = 60;
+  auto o = f.options();
+  o.sync.pull_page = 3;
+  std::mutex seen_mu;
+  int64_t max_pulled = 0;
+  SyncWorker* self = nullptr;
+  o.on_change = [&] {
+    if (!self) return;
+    SyncState s = self->state();
+    std::lock_guard lock(seen_mu);
+    if (s.syncing && s.progress.phase == SyncProgress::Phase::kPull) {
+      max_pulled = std::max(max_pulled, s.progress.done);
+    }
+  };
+  SyncWorker worker(o);
+  self = &worker;
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().syncing; }));
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) (void)worker.state();
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50));
+  REQUIRE(eventually([&] { return worker.state().rounds >= 1; }));
+  std::lock_guard lock(seen_mu);
+  CHECK(max_pulled >= 9);
+}
