@@ -47,12 +47,18 @@ Result<HubConfig> load_config(const std::string& data_dir) {
 #define X(m) known |= it.key() == #m;
     LWC_CONFIG_MEMBERS(X)
 #undef X
+    known |= it.key() == "channels";
     if (!known) return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
   }
 #define X(m) LWC_RETURN_IF_ERROR(read_member(j, #m, &c.m));
   LWC_CONFIG_MEMBERS(X)
 #undef X
   if (c.worker_threads < 1) return Status(Code::kInvalidArgument, "worker_threads must be >= 1");
+  if (j.contains("channels")) {
+    auto channels = parse_notify_config(j["channels"]);
+    if (!channels.ok()) return channels.status();
+    c.channels = std::move(channels).value();
+  }
   return c;
 }
 
@@ -61,6 +67,7 @@ Status save_config(const HubConfig& c) {
 #define X(m) j[#m] = c.m;
   LWC_CONFIG_MEMBERS(X)
 #undef X
+  if (c.channels.any_channel() || !c.channels.digest) j["channels"] = notify_config_json(c.channels);
   std::ofstream out(c.path("hub.json"));
   out << j.dump(2) << "\n";
   if (!out) return Status(Code::kIo, "cannot write " + c.path("hub.json"));

@@ -50,6 +50,22 @@ constexpr Text kTexts[] = {
     {"warn.nodata", " [ยังไม่มีข้อมูล]", " [no figure entered]"},
     {"indicator.budget", "การเบิกจ่ายงบประมาณ", "Budget disbursement"},
     {"indicator.bmn", "ความก้าวหน้าการบันทึกข้อมูล จปฐ.", "BMN survey progress"},
+
+    // --- notifications (hub/src/notify*.cpp) ---
+    {"notify.ack", "โปรดรับทราบหรือแจ้งโต้แย้งในโปรแกรม LWC",
+     "Please acknowledge or dispute it in the LWC client"},
+    {"notify.as_of", "ข้อมูล ณ {0} (ที่มา: {1})", "data as of {0} (source: {1})"},
+    {"notify.digest.item", "{0} (ครบกำหนด {1}; {2})", "{0} (due {1}; {2})"},
+    {"notify.digest.title", "[{0}] {1}: สรุปรายการเตือนประจำวันที่ {2} ({3} รายการ)",
+     "[{0}] {1}: daily digest for {2} ({3} items)"},
+    {"notify.district", "อำเภอ{0}", "{0} District"},
+    {"notify.due", "ครบกำหนด {0}", "Due {0}"},
+    {"notify.no_data", "ยังไม่มีข้อมูล", "no figure entered yet"},
+    {"notify.office.executive", "ผู้บริหาร", "Executive"},
+    {"notify.office.province", "สำนักงานพัฒนาชุมชนจังหวัดลำปาง",
+     "Lampang Provincial Community Development Office"},
+    {"notify.summary.title", "สรุปประจำสัปดาห์ {0} ({1})", "Weekly summary {0} ({1})"},
+    {"notify.warning.title", "[{0}] {1}: {2}", "[{0}] {1}: {2}"},
 };
 
 }  // namespace

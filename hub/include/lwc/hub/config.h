@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "lwc/hub/notify_config.h"
 #include "lwc/status.h"
 
 namespace lwc::hub {
@@ -27,6 +28,7 @@ struct HubConfig {
   int login_max_failures = 5;
   int64_t login_window_s = 300;
   int worker_threads = 2;                // handler threads (SQLite work), apart from the IO thread
+  NotifyConfig channels;                 // "channels": outgoing LINE / e-mail / webhook (notify_config.h)
 
   std::string path(const std::string& relative) const;  // resolves against data_dir
 };
