@@ -1,4 +1,4 @@
-// lwc-hub command line: init, user add, serve, export, device, audit.
+// lwc-hub command line: init, user add, serve, export, device, audit, notify.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -7,6 +7,7 @@
 
 #include "lwc/hub/config.h"
 #include "lwc/hub/demo.h"
+#include "lwc/hub/notify.h"
 #include "lwc/hub/pki.h"
 #include "lwc/hub/server.h"
 #include "lwc/hub/service.h"
@@ -83,6 +84,42 @@ int cmd_init(const std::string& data, bool demo, const std::string& listen,
   }
   return 0;
 }
+
+// The outgoing channels for `serve`: nullptr when hub.json configures none.
+Result<std::unique_ptr<Notifier>> open_notifier(HubService& hub, const HubConfig& config) {
+  if (!config.channels.any_channel()) return std::unique_ptr<Notifier>();
+  NotifierOptions options;
+  options.digest_hour = config.rules.digest_hour;
+  auto names = hub.with_store([](Store& s) { return office_names_from_store(s); });
+  if (!names.ok()) return names.status();
+  options.district_names = std::move(names).value();
+  return Notifier::open(config.channels, config.path("notify.db"), hub_clock(), std::move(options));
+}
+
+// `notify list`: the outbox, newest first, as JSON lines.
+int cmd_notify_list(const HubConfig& config, int limit) {
+  auto outbox = Outbox::open(config.path("notify.db"));
+  if (!outbox.ok()) return fail(outbox.status());
+  auto entries = (*outbox)->list(limit);
+  if (!entries.ok()) return fail(entries.status());
+  for (const OutboxEntry& e : *entries) {
+    std::cout << json{{"key", e.message.key},
+                      {"channel", e.message.channel},
+                      {"recipient", e.message.recipient},
+                      {"office", e.message.office},
+                      {"kind", e.message.kind},
+                      {"subject", e.message.subject},
+                      {"state", out_state_name(e.state)},
+                      {"attempts", e.attempts},
+                      {"created_ms", e.created_ms},
+                      {"next_attempt_ms", e.next_attempt_ms},
+                      {"sent_ms", e.sent_ms},
+                      {"last_error", e.last_error}}
+                     .dump(-1, ' ', false, json::error_handler_t::replace)
+              << "\n";
+  }
+  return 0;
+}
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -127,6 +164,14 @@ int run_cli(int argc, char** argv) {
 
   auto* audit = app.add_subcommand("audit", "print the audit log as JSON lines");
 
+  auto* notify = app.add_subcommand("notify", "outgoing LINE / e-mail / webhook messages");
+  notify->require_subcommand(1);
+  auto* notify_list = notify->add_subcommand(
+      "list", "the outbox as JSON lines, newest first: key, channel, recipient, state, attempts, "
+              "last error");
+  int notify_limit = 200;
+  notify_list->add_option("--limit", notify_limit, "at most this many")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) return cmd_init(data, demo, listen, cert, key);
@@ -148,9 +193,31 @@ int run_cli(int argc, char** argv) {
     if (!serve_listen.empty()) config.listen = serve_listen;
     auto server = Server::create(hub, config);
     if (!server.ok()) return fail(server.status());
+    auto notifier = open_notifier(hub, config);
+    if (!notifier.ok()) return fail(notifier.status());
+    if (*notifier) {
+      (*notifier)->start();
+      // Newly raised warnings (HubService::run_rules, outside the store lock) go out through the
+      // outbox; a failure to queue is reported, the warning itself is already stored.
+      hub.set_warning_sink([n = notifier->get()](const std::vector<Warning>& raised) {
+        if (Status s = n->notify_warnings(raised); !s.ok()) {
+          std::cerr << "lwc-hub: cannot queue notifications: " << s.to_string() << std::endl;
+        }
+      });
+      std::cout << "outgoing channels:" << (config.channels.line ? " line" : "")
+                << (config.channels.email ? " email" : "") << (config.channels.webhook ? " webhook" : "")
+                << " (outbox " << config.path("notify.db") << ")" << std::endl;
+    }
+    // The warning rules run on their own thread: every rules_interval_s and after every change.
+    RuleScheduler rules(hub, config.rules_interval_s * 1000);
+    hub.set_change_listener([&rules] { rules.poke(); });
+    rules.start();
     const std::string host = config.listen.substr(0, config.listen.rfind(':'));
     std::cout << "lwc-hub listening on https://" << host << ":" << (*server)->port() << std::endl;
     (*server)->run();
+    rules.stop();
+    hub.set_warning_sink(nullptr);
+    if (*notifier) (*notifier)->stop();  // pending messages stay in notify.db for the next start
     std::cout << "lwc-hub stopped" << std::endl;
     return 0;
   }
@@ -181,6 +248,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "revoked " << device_id << "\n";
     return 0;
   }
+  if (notify_list->parsed()) return cmd_notify_list(config, notify_limit);
   if (audit->parsed()) {
     auto log = hub.accounts().audit_log();
     if (!log.ok()) return fail(log.status());

@@ -30,7 +30,7 @@ std::string HubConfig::path(const std::string& relative) const {
 #define LWC_CONFIG_MEMBERS(X)                                                                   \
   X(listen) X(tls_cert) X(tls_key) X(tls_ca) X(max_body_bytes) X(max_batch) X(max_page)        \
   X(token_ttl_s) X(max_drift_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue)         \
-  X(heartbeat_s) X(login_max_failures) X(login_window_s) X(worker_threads)
+  X(heartbeat_s) X(login_max_failures) X(login_window_s) X(worker_threads) X(rules_interval_s)
 
 Result<HubConfig> load_config(const std::string& data_dir) {
   HubConfig c;
@@ -48,12 +48,19 @@ Result<HubConfig> load_config(const std::string& data_dir) {
     LWC_CONFIG_MEMBERS(X)
 #undef X
     known |= it.key() == "channels";
+    known |= it.key() == "rules";
     if (!known) return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
   }
 #define X(m) LWC_RETURN_IF_ERROR(read_member(j, #m, &c.m));
   LWC_CONFIG_MEMBERS(X)
 #undef X
   if (c.worker_threads < 1) return Status(Code::kInvalidArgument, "worker_threads must be >= 1");
+  if (c.rules_interval_s < 1) return Status(Code::kInvalidArgument, "rules_interval_s must be >= 1");
+  if (j.contains("rules")) {
+    auto rules = parse_rules_config(j["rules"]);
+    if (!rules.ok()) return Status(rules.status().code(), file + ": " + rules.status().message());
+    c.rules = std::move(rules).value();
+  }
   if (j.contains("channels")) {
     auto channels = parse_notify_config(j["channels"]);
     if (!channels.ok()) return channels.status();
@@ -67,6 +74,7 @@ Status save_config(const HubConfig& c) {
 #define X(m) j[#m] = c.m;
   LWC_CONFIG_MEMBERS(X)
 #undef X
+  j["rules"] = rules_config_json(c.rules);
   if (c.channels.any_channel() || !c.channels.digest) j["channels"] = notify_config_json(c.channels);
   std::ofstream out(c.path("hub.json"));
   out << j.dump(2) << "\n";

@@ -138,8 +138,10 @@ Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, co
   auto accounts = Accounts::open(config.path("accounts.db"), clock, config.token_ttl_s * 1000,
                                  LoginLimits{config.login_max_failures, config.login_window_s * 1000});
   if (!accounts.ok()) return accounts.status();
-  return std::unique_ptr<HubService>(
+  std::unique_ptr<HubService> service(
       new HubService(config, clock, std::move(store).value(), std::move(accounts).value()));
+  LWC_RETURN_IF_ERROR(service->publish_rules_setting());
+  return service;
 }
 
 Result<Session> HubService::authenticate(const Request& r) {
@@ -286,6 +288,7 @@ Response HubService::push(const Request& r, const Session& s) {
     last_counter = *progress;
     seq_after = store_->last_seq();
   }
+  audit_sensitive_writes(s, *batch, results);
   for (const auto& [c, why] : denied) {
     (void)accounts_->audit(s.principal.user, s.device_id, "write_rejected",
                            json{{"table", c.table}, {"id", c.row_id}, {"scope", c.scope},
@@ -299,6 +302,7 @@ Response HubService::push(const Request& r, const Session& s) {
     }
     events_.publish({scopes.begin(), scopes.end()},
                     "event: changes\ndata: " + json{{"seq", seq_after}}.dump() + "\n\n");
+    if (on_change_) on_change_();
   }
   return json_response(protocol::push_response(results, last_counter));
 }

@@ -7,6 +7,7 @@
 
 #include "lwc/hub/notify_config.h"
 #include "lwc/status.h"
+#include "lwc/warnings.h"
 
 namespace lwc::hub {
 
@@ -28,6 +29,8 @@ struct HubConfig {
   int login_max_failures = 5;
   int64_t login_window_s = 300;
   int worker_threads = 2;                // handler threads (SQLite work), apart from the IO thread
+  int64_t rules_interval_s = 60;         // warning rules run this often, and after every change
+  RulesConfig rules;                     // "rules": the warning rules (docs/warnings.md)
   NotifyConfig channels;                 // "channels": outgoing LINE / e-mail / webhook (notify_config.h)
 
   std::string path(const std::string& relative) const;  // resolves against data_dir

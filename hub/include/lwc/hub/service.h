@@ -16,17 +16,22 @@
 // (one writer); Accounts and EventBus lock themselves.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "lwc/clock.h"
 #include "lwc/hub/accounts.h"
 #include "lwc/hub/config.h"
 #include "lwc/hub/http.h"
 #include "lwc/store.h"
+#include "lwc/warnings.h"
 
 namespace lwc::hub {
 
@@ -64,6 +69,21 @@ class HubService {
   Accounts& accounts() { return *accounts_; }
   const HubConfig& config() const { return config_; }
 
+  // Evaluates the warning rules at the clock's time and brings the warning rows in line: new
+  // verdicts are written (and announced on the event stream as "warning" events ahead of the
+  // "changes" event), changed ones updated, ended ones get cleared_at. Returns the newly raised
+  // warnings, which also go to the warning sink (the Notifier). Thread-safe; the store lock is held
+  // only to read the inputs and to write the result, not while the rules run.
+  Result<std::vector<Warning>> run_rules();
+  // Writes the rules configuration into the synced "setting" row, so offline clients evaluate the
+  // same rules (done by open()).
+  Status publish_rules_setting();
+  using WarningSink = std::function<void(const std::vector<Warning>&)>;
+  void set_warning_sink(WarningSink sink);
+  // Called (on the handler thread, after the commit) whenever a push applied a change; the rule
+  // scheduler uses it to re-run the rules. Set before serving.
+  void set_change_listener(std::function<void()> listener) { on_change_ = std::move(listener); }
+
   // Runs f with the store locked (CLI export, demo seeding, tests).
   template <typename F>
   auto with_store(F&& f) {
@@ -80,6 +100,8 @@ class HubService {
   Response push(const Request& r, const Session& s);
   Response pull(const Request& r, const Session& s);
   Response conflicts(const Session& s);
+  void audit_sensitive_writes(const Session& s, const std::vector<Mutation>& batch,
+                              const std::vector<MutationResult>& results);
 
   const HubConfig config_;
   const Clock& clock_;
@@ -87,6 +109,33 @@ class HubService {
   std::unique_ptr<Store> store_;  // guarded by store_mu_
   std::unique_ptr<Accounts> accounts_;
   EventBus events_;
+  std::function<void()> on_change_;
+  std::mutex sink_mu_;
+  WarningSink warning_sink_;  // guarded by sink_mu_
+  std::mutex rules_mu_;       // one rules run at a time
+};
+
+// Runs HubService::run_rules() on its own thread: every `interval_ms`, and shortly (debounce_ms)
+// after poke() — which the service's change listener calls on every applied push. Never runs on the
+// network thread; stop() (or the destructor) joins.
+class RuleScheduler {
+ public:
+  RuleScheduler(HubService& service, int64_t interval_ms, int64_t debounce_ms = 200);
+  ~RuleScheduler();
+  void start();
+  void poke();
+  void stop();
+  uint64_t runs() const;
+
+ private:
+  void loop();
+  HubService& service_;
+  const int64_t interval_ms_, debounce_ms_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool poked_ = false, stopping_ = false;  // guarded by mu_
+  uint64_t runs_ = 0;                      // guarded by mu_
+  std::thread thread_;
 };
 
 // The JSON error response for a Status, with the HTTP status that matches its code.

@@ -1,0 +1,196 @@
+// The hub's side of the warning rules (shared/include/lwc/warnings.h): evaluating them against the
+// store, writing the verdicts as warning rows, announcing new ones, and the scheduler thread.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "lwc/entries.h"
+#include "lwc/hub/service.h"
+#include "lwc/model.h"
+
+namespace lwc::hub {
+
+using json = nlohmann::json;
+
+namespace {
+
+// The fields of `w` whose stored value differs from `row` (all of them for a new row), plus
+// cleared_at = null when a cleared warning is raised again.
+std::vector<Store::FieldWrite> changed_fields(const Warning& w, const std::optional<Row>& row) {
+  std::vector<Store::FieldWrite> out;
+  for (Store::FieldWrite& f : warning_fields(w)) {
+    const FieldVersion* now = row ? row->find(f.field) : nullptr;
+    if (!now || now->value != f.value) out.push_back(std::move(f));
+  }
+  if (row) {
+    const FieldVersion* cleared = row->find("cleared_at");
+    if (cleared && cleared->value != "null") out.push_back({"cleared_at", "null"});
+  }
+  return out;
+}
+
+bool is_open(const Row& row) {
+  const FieldVersion* cleared = row.find("cleared_at");
+  return !row.deleted() && (!cleared || cleared->value == "null");
+}
+
+}  // namespace
+
+void HubService::set_warning_sink(WarningSink sink) {
+  std::lock_guard lock(sink_mu_);
+  warning_sink_ = std::move(sink);
+}
+
+Result<std::vector<Warning>> HubService::run_rules() {
+  std::lock_guard run_lock(rules_mu_);
+  const int64_t now = clock_.now_ms();
+  Result<RuleInputs> inputs = Status(Code::kInternal, "unset");
+  {
+    std::lock_guard lock(store_mu_);
+    inputs = load_rule_inputs(*store_, ScopeFilter::everything());
+  }
+  if (!inputs.ok()) return inputs.status();
+  std::vector<Warning> verdicts = evaluate_rules(*inputs, config_.rules, now);
+
+  std::vector<Warning> raised;
+  std::set<std::string> scopes;
+  int64_t seq_after = 0;
+  {
+    std::lock_guard lock(store_mu_);
+    const int64_t seq_before = store_->last_seq();
+    auto stored = store_->rows("warning", ScopeFilter::everything());
+    if (!stored.ok()) return stored.status();
+    std::map<std::string, const Row*> by_id;
+    for (const Row& r : *stored) by_id[r.id] = &r;
+    std::set<std::string> active;
+    for (const Warning& w : verdicts) {
+      if (!w.silenced_by.empty()) continue;  // a silenced verdict is not raised (and clears below)
+      active.insert(w.id);
+      auto it = by_id.find(w.id);
+      std::optional<Row> row;
+      if (it != by_id.end()) row = *it->second;
+      std::vector<Store::FieldWrite> fields = changed_fields(w, row);
+      if (fields.empty()) continue;
+      auto written = store_->write_local("warning", w.id, w.district, fields, Store::Queue::kNone);
+      if (!written.ok()) return written.status();
+      scopes.insert(w.district);
+      if (!row || !is_open(*row)) raised.push_back(w);
+    }
+    for (const Row& r : *stored) {
+      if (active.count(r.id) || !is_open(r)) continue;
+      auto written = store_->write_local("warning", r.id, r.scope, {{"cleared_at", std::to_string(now)}},
+                                         Store::Queue::kNone);
+      if (!written.ok()) return written.status();
+      scopes.insert(r.scope);
+    }
+    if (store_->last_seq() > seq_before) seq_after = store_->last_seq();
+  }
+  // New warnings travel ahead of the bulk data: the event carries the whole warning.
+  std::sort(raised.begin(), raised.end(), more_urgent);
+  for (const Warning& w : raised) {
+    events_.publish({w.district}, "event: warning\ndata: " + warning_json(w).dump() + "\n\n");
+  }
+  if (seq_after > 0) {
+    events_.publish({scopes.begin(), scopes.end()},
+                    "event: changes\ndata: " + json{{"seq", seq_after}}.dump() + "\n\n");
+  }
+  if (!raised.empty()) {
+    std::lock_guard lock(sink_mu_);
+    if (warning_sink_) warning_sink_(raised);
+  }
+  return raised;
+}
+
+Status HubService::publish_rules_setting() {
+  const RowWrite w = setting_entry("rules", rules_config_json(config_.rules).dump());
+  std::lock_guard lock(store_mu_);
+  auto row = store_->get_row("setting", w.id);
+  if (!row.ok()) return row.status();
+  if (*row) {
+    const FieldVersion* value = (*row)->find("value");
+    if (value && value->value == w.fields[1].value) return {};
+  }
+  auto written = store_->write_local(w.table, w.id, w.scope, w.fields, Store::Queue::kNone);
+  return written.ok() ? Status{} : written.status();
+}
+
+// Writes that change who gets warned go to the audit log: silences, and resolutions of disputes.
+void HubService::audit_sensitive_writes(const Session& s, const std::vector<Mutation>& batch,
+                                        const std::vector<MutationResult>& results) {
+  std::map<std::string, json> silences, resolutions;
+  for (size_t i = 0; i < batch.size() && i < results.size(); ++i) {
+    if (results[i].kind != MutationResult::Kind::kApplied) continue;
+    const Change& c = batch[i].change;
+    json value = json::parse(c.version.value, nullptr, false);
+    if (c.table == "silence") {
+      json& entry = silences[c.row_id];
+      entry["id"] = c.row_id;
+      entry["district"] = c.scope;
+      entry[c.field] = value;
+    } else if (c.table == "ack" && (c.field == "resolution" || c.field == "resolved_at")) {
+      json& entry = resolutions[c.row_id];
+      entry["ack_id"] = c.row_id;
+      entry["district"] = c.scope;
+      entry[c.field] = value;
+    }
+  }
+  for (auto& [id, detail] : silences) {
+    (void)accounts_->audit(s.principal.user, s.device_id, "silence", detail.dump());
+  }
+  for (auto& [id, detail] : resolutions) {
+    (void)accounts_->audit(s.principal.user, s.device_id, "dispute_resolved", detail.dump());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+RuleScheduler::RuleScheduler(HubService& service, int64_t interval_ms, int64_t debounce_ms)
+    : service_(service), interval_ms_(interval_ms), debounce_ms_(debounce_ms) {}
+
+RuleScheduler::~RuleScheduler() { stop(); }
+
+void RuleScheduler::start() { thread_ = std::thread([this] { loop(); }); }
+
+void RuleScheduler::poke() {
+  {
+    std::lock_guard lock(mu_);
+    poked_ = true;
+  }
+  cv_.notify_one();
+}
+
+void RuleScheduler::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t RuleScheduler::runs() const {
+  std::lock_guard lock(mu_);
+  return runs_;
+}
+
+void RuleScheduler::loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto result = service_.run_rules();
+    if (!result.ok()) {
+      std::fprintf(stderr, "lwc-hub: warning rules failed: %s\n", result.status().message().c_str());
+    }
+    lock.lock();
+    ++runs_;
+    // Sleep until the interval ends or a change arrives; then let a burst of pushes settle.
+    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return poked_ || stopping_; });
+    if (poked_ && !stopping_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(debounce_ms_), [&] { return stopping_; });
+    }
+    poked_ = false;
+  }
+}
+
+}  // namespace lwc::hub

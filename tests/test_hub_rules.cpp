@@ -1,0 +1,213 @@
+// The hub's warning engine through HubService: rules run, rows written, events and the sink.
+#include <catch2/catch.hpp>
+
+#include "hub_fixture.h"
+#include "lwc/entries.h"
+#include "lwc/id.h"
+#include "lwc/warnings.h"
+
+using namespace lwc;
+using namespace lwc::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr int64_t kHour = 3'600'000;
+int64_t at(const char* date, int hour = 0) { return thai_midnight_ms(*parse_date(date)) + hour * kHour; }
+
+// A client of the fixture hub: numbers its mutations and pushes RowWrites as they come.
+struct Device {
+  HubFixture& f;
+  std::string token;
+  int64_t counter = 0;
+
+  json push(const RowWrite& w) {
+    std::vector<json> ms;
+    for (const auto& field : w.fields) {
+      ++counter;
+      ms.push_back(json{{"counter", counter},
+                        {"table", w.table},
+                        {"id", w.id},
+                        {"scope", w.scope},
+                        {"field", field.field},
+                        {"value", json::parse(field.value)},
+                        {"hlc", Hlc::from_parts(f.clock.now_ms(), uint32_t(counter)).packed},
+                        {"base", 0}});
+    }
+    auto r = f.call("POST", "/v1/push", json{{"mutations", ms}}.dump(), token);
+    REQUIRE(r.status == 200);
+    json body = body_of(r);
+    for (const json& result : body["results"]) REQUIRE(result["status"] == "applied");
+    return body;
+  }
+};
+
+std::vector<std::string> stage_names(const std::vector<Warning>& ws) {
+  std::vector<std::string> out;
+  for (const Warning& w : ws) out.push_back(stage_name(w.stage));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Warning stored(HubFixture& f, const std::string& id) {
+  auto row = f.hub->with_store([&](Store& s) { return s.get_row("warning", id); });
+  REQUIRE(row.ok());
+  REQUIRE(row->has_value());
+  auto w = warning_from_row(**row);
+  REQUIRE(w.ok());
+  return *w;
+}
+
+bool cleared(HubFixture& f, const std::string& id) {
+  auto v = f.hub->with_store([&](Store& s) { return s.get_field("warning", id, "cleared_at"); });
+  return v.ok() && v->has_value() && (*v)->value != "null";
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("hub rules: a task walks warn -> follow -> demand -> escalated; each raised once",
+          "[hub-rules]") {
+  HubFixture f;
+  f.clock.set_ms(at("2026-12-01", 9));
+  Device planner{f, f.login("planner", new_id())};
+  auto task = task_entry({"directive", "ลป 0020/ว 1", "รายงานกองทุน", "2026-12-01", "2026-12-18",
+                          {"5202"}, ""});
+  planner.push(*task);
+
+  std::vector<std::string> events;
+  f.hub->events().subscribe(ScopeFilter::only({"5202", "province"}),
+                            [&](const std::string& m) { events.push_back(m); });
+  std::vector<Warning> sunk;
+  f.hub->set_warning_sink([&](const std::vector<Warning>& ws) {
+    sunk.insert(sunk.end(), ws.begin(), ws.end());
+  });
+
+  CHECK(f.hub->run_rules()->empty());
+  f.clock.set_ms(at("2026-12-15", 8));
+  auto raised = f.hub->run_rules();
+  REQUIRE(raised.ok());
+  REQUIRE(stage_names(*raised) == V{"warn"});
+  const Warning warn = raised->front();
+  CHECK(stored(f, warn.id).message_th == warn.message_th);
+  // The warning event travels ahead of the changes event, carrying the whole warning.
+  REQUIRE(events.size() == 2);
+  CHECK_THAT(events[0], Catch::StartsWith("event: warning\ndata: "));
+  CHECK(json::parse(events[0].substr(events[0].find("data: ") + 6))["id"] == warn.id);
+  CHECK_THAT(events[1], Catch::StartsWith("event: changes\n"));
+
+  // Nothing new: no write, no event.
+  const int64_t seq = f.hub->with_store([](Store& s) { return s.last_seq(); });
+  CHECK(f.hub->run_rules()->empty());
+  CHECK(f.hub->with_store([](Store& s) { return s.last_seq(); }) == seq);
+  CHECK(events.size() == 2);
+
+  f.clock.set_ms(at("2026-12-18", 8));
+  CHECK(stage_names(*f.hub->run_rules()) == V{"follow"});
+  f.clock.set_ms(at("2026-12-19", 8));
+  CHECK(stage_names(*f.hub->run_rules()) == V{"demand"});
+  f.clock.set_ms(at("2026-12-21", 8));
+  CHECK(stage_names(*f.hub->run_rules()) == V{"escalated"});
+  CHECK(stage_names(sunk) == V{"demand", "escalated", "follow", "warn"});
+
+  // The district's late submission clears every stage.
+  Device maemo{f, f.login("maemo", new_id())};
+  auto task_row = f.hub->with_store([&](Store& s) { return s.get_row("task", task->id); });
+  maemo.push(*submission_entry(**task_row, "5202", "maemo", f.clock.now_ms(), "ลป 0020.1/55"));
+  CHECK(f.hub->run_rules()->empty());
+  for (const Warning& w : sunk) CHECK(cleared(f, w.id));
+}
+
+TEST_CASE("hub rules: acknowledgement stops escalation; a dispute pauses it until resolved",
+          "[hub-rules]") {
+  HubFixture f;
+  f.clock.set_ms(at("2026-12-01", 9));
+  Device planner{f, f.login("planner", new_id())};
+  Device maemo{f, f.login("maemo", new_id())};
+  auto a = task_entry({"directive", "", "ก", "2026-12-01", "2026-12-18", {"5202", "5208"}, ""});
+  planner.push(*a);
+  f.clock.set_ms(at("2026-12-19", 9));
+  auto raised = f.hub->run_rules();
+  REQUIRE(raised->size() == 6);
+  const std::string demand_5202 = warning_id(kRuleTaskDeadline, a->id, "5202", Stage::kDemand);
+  const std::string demand_5208 = warning_id(kRuleTaskDeadline, a->id, "5208", Stage::kDemand);
+  maemo.push(*ack_entry(demand_5202, "5202", "maemo", f.clock.now_ms(), false, ""));
+
+  Device thoen{f, f.login("thoen", new_id())};
+  auto dispute = ack_entry(demand_5208, "5208", "thoen", f.clock.now_ms(), true,
+                           "ข้อมูลไม่เป็นปัจจุบัน ส่งทางอีเมลแล้ว / data out of date, sent by e-mail");
+  thoen.push(*dispute);
+
+  f.clock.set_ms(at("2026-12-25"));
+  CHECK(f.hub->run_rules()->empty());  // acknowledged: no escalation; disputed: paused
+
+  // The province resolves the dispute: audited, and escalation resumes 48 hours later.
+  auto ack_row = f.hub->with_store([&](Store& s) { return s.get_row("ack", dispute->id); });
+  planner.push(*resolve_entry(**ack_row, "planner", f.clock.now_ms(), "ไม่พบอีเมล / no e-mail received"));
+  auto log = f.hub->accounts().audit_log();
+  REQUIRE(!log->empty());
+  CHECK(log->back().action == "dispute_resolved");
+  CHECK_THAT(log->back().detail, Catch::Contains("no e-mail received"));
+  f.clock.set_ms(at("2026-12-26", 23));
+  CHECK(f.hub->run_rules()->empty());
+  f.clock.set_ms(at("2026-12-27", 1));
+  auto escalated = f.hub->run_rules();
+  REQUIRE(escalated->size() == 1);
+  CHECK(escalated->front().district == "5208");
+  CHECK(escalated->front().stage == Stage::kEscalated);
+}
+
+TEST_CASE("hub rules: a silence needs province rights, is audited, and holds new stages back",
+          "[hub-rules]") {
+  HubFixture f;
+  f.clock.set_ms(at("2026-12-01", 9));
+  Device planner{f, f.login("planner", new_id())};
+  auto a = task_entry({"directive", "", "ก", "2026-12-01", "2026-12-18", {"5202"}, ""});
+  planner.push(*a);
+  f.clock.set_ms(at("2026-12-16", 9));
+  REQUIRE(f.hub->run_rules()->size() == 1);
+
+  auto silence = silence_entry({"5202", kRuleTaskDeadline, a->id, at("2026-12-31"),
+                                "ขยายเวลาตามหนังสือ ลป 0020/ว 1300 / extension approved", "planner"},
+                               f.clock.now_ms());
+  // A district cannot silence itself.
+  {
+    Device maemo{f, f.login("maemo", new_id())};
+    std::vector<json> ms;
+    for (const auto& field : silence->fields) {
+      ++maemo.counter;
+      ms.push_back(json{{"counter", maemo.counter}, {"table", "silence"}, {"id", silence->id},
+                        {"scope", "5202"}, {"field", field.field}, {"value", json::parse(field.value)},
+                        {"hlc", Hlc::from_parts(f.clock.now_ms(), 1).packed}, {"base", 0}});
+    }
+    auto r = f.call("POST", "/v1/push", json{{"mutations", ms}}.dump(), maemo.token);
+    REQUIRE(r.status == 200);
+    for (const json& result : body_of(r)["results"]) CHECK(result["code"] == "permission_denied");
+  }
+  planner.push(*silence);
+  auto log = f.hub->accounts().audit_log();
+  bool audited = false;
+  for (const auto& e : *log) {
+    audited |= e.action == "silence" && e.detail.find("extension approved") != std::string::npos;
+  }
+  CHECK(audited);
+  f.clock.set_ms(at("2026-12-20", 9));
+  CHECK(f.hub->run_rules()->empty());  // follow and demand held back; the warn row is cleared
+  CHECK(cleared(f, warning_id(kRuleTaskDeadline, a->id, "5202", Stage::kWarn)));
+  f.clock.set_ms(at("2026-12-31", 1));
+  CHECK(stage_names(*f.hub->run_rules()) == V{"demand", "escalated", "follow", "warn"});
+}
+
+TEST_CASE("hub rules: the rules configuration is shared with clients as a setting row",
+          "[hub-rules]") {
+  HubFixture f;
+  auto row = f.hub->with_store([](Store& s) { return s.get_row("setting", setting_row_id("rules")); });
+  REQUIRE(row.ok());
+  REQUIRE(row->has_value());
+  const FieldVersion* value = (*row)->find("value");
+  REQUIRE(value);
+  auto parsed = parse_rules_config(json::parse(json::parse(value->value).get<std::string>()));
+  REQUIRE(parsed.ok());
+  CHECK(rules_config_json(*parsed) == rules_config_json(f.config.rules));
+}
