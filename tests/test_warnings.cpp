@@ -351,3 +351,59 @@ TEST_CASE("rules configuration: JSON round trip and typed refusals", "[warnings]
   CHECK(ok->budget.tolerance_pct == 2);
   CHECK(ok->budget.checkpoints.size() == 4);
 }
+
+TEST_CASE("client inbox: local verdicts and hub rows are one list; nothing vanishes", "[warnings]") {
+  World w;  // plays the district client's replica of 5202
+  Row task = w.task("2026-12-18", {"5202", "5203"});
+  const Principal maemo{Role::kDistrict, "5202", "maemo"};
+  // Offline, before the hub said anything: the local rules raise the warning for 5202 only.
+  auto items = current_warnings(*w.store, maemo, at("2026-12-16"));
+  REQUIRE(items.ok());
+  REQUIRE(items->size() == 1);
+  CHECK((*items)[0].raised_locally);
+  CHECK_FALSE((*items)[0].from_hub);
+  CHECK((*items)[0].needs_attention());
+  const std::string id = (*items)[0].warning.id;
+  // The hub's row for the same verdict arrives: still one item, now from the hub too.
+  auto evaluated = w.eval(at("2026-12-16"));
+  for (const Warning& x : evaluated) {
+    REQUIRE(w.store->write_local("warning", x.id, x.district, warning_fields(x), Store::Queue::kNone).ok());
+  }
+  items = current_warnings(*w.store, maemo, at("2026-12-16"));
+  REQUIRE(items->size() == 1);
+  CHECK((*items)[0].from_hub);
+  CHECK((*items)[0].warning.id == id);
+  // Acknowledged here: listed, but no longer needs attention.
+  w.put(ack_entry(id, "5202", "maemo", at("2026-12-16", 9), false, ""));
+  items = current_warnings(*w.store, maemo, at("2026-12-16", 10));
+  CHECK((*items)[0].ack.acknowledged);
+  CHECK((*items)[0].acked_by_me);
+  CHECK_FALSE((*items)[0].needs_attention());
+  // Submitted offline: the local rules clear it; the hub's open row stays listed until synced.
+  w.put(submission_entry(task, "5202", "maemo", at("2026-12-16", 11), ""));
+  items = current_warnings(*w.store, maemo, at("2026-12-16", 12));
+  REQUIRE(items->size() == 1);
+  CHECK((*items)[0].from_hub);
+  CHECK_FALSE((*items)[0].raised_locally);
+  CHECK_FALSE((*items)[0].needs_attention());
+  // The province sees both districts.
+  items = current_warnings(*w.store, Principal{Role::kProvince, "", "province"}, at("2026-12-16", 12));
+  CHECK(items->size() == 2);
+}
+
+TEST_CASE("rules configuration travels in the setting row", "[warnings]") {
+  World w;
+  CHECK(rules_config_json(rules_from_store(*w.store)) == rules_config_json(RulesConfig{}));
+  RulesConfig c;
+  c.task_rules["directive"].warn_days_before = 9;
+  RowWrite s = setting_entry("rules", rules_config_json(c).dump());
+  REQUIRE(w.store->write_local(s.table, s.id, s.scope, s.fields, Store::Queue::kNone).ok());
+  CHECK(rules_from_store(*w.store).task_rule("directive").warn_days_before == 9);
+}
+
+TEST_CASE("time override: LWC_NOW-style Thai times parse strictly", "[warnings]") {
+  CHECK(*parse_thai_time("2026-12-18") == at("2026-12-18"));
+  CHECK(*parse_thai_time("2026-12-18T09:30") == at("2026-12-18", 9) + 30 * 60'000);
+  CHECK(parse_thai_time("2026-12-18 09:30").status().code() == Code::kInvalidArgument);
+  CHECK(parse_thai_time("2026-12-18T24:00").status().code() == Code::kInvalidArgument);
+}

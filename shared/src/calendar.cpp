@@ -69,6 +69,20 @@ Date thai_date(int64_t ms) {
   return civil_from_days(days);
 }
 
+Result<int64_t> parse_thai_time(std::string_view t) {
+  auto date = parse_date(t.substr(0, 10));
+  if (!date.ok()) return date.status();
+  if (t.size() == 10) return thai_midnight_ms(*date);
+  int h = 0, m = 0;
+  if (t.size() != 16 || t[10] != 'T' || t[13] != ':' ||
+      std::from_chars(t.data() + 11, t.data() + 13, h).ptr != t.data() + 13 ||
+      std::from_chars(t.data() + 14, t.data() + 16, m).ptr != t.data() + 16 || h > 23 || m > 59) {
+    return Status(Code::kInvalidArgument,
+                  "'" + std::string(t) + "' is not a time YYYY-MM-DD or YYYY-MM-DDTHH:MM");
+  }
+  return thai_midnight_ms(*date) + (h * 60 + m) * 60'000LL;
+}
+
 int be_year(int ce_year) { return ce_year + 543; }
 
 int fiscal_year_be(const Date& d) { return be_year(d.month >= 10 ? d.year + 1 : d.year); }

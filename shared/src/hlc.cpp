@@ -1,5 +1,9 @@
 #include "lwc/hlc.h"
 
+#include <cstdio>
+
+#include "lwc/calendar.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -14,8 +18,13 @@ int64_t SystemClock::now_ms() const {
 const Clock& process_clock() {
   static SystemClock system;
   static OffsetClock shifted(system, [] {
+    if (const char* now = std::getenv("LWC_NOW"); now && *now) {
+      auto target = parse_thai_time(now);
+      if (target.ok()) return int64_t{*target - system.now_ms()};
+      std::fprintf(stderr, "LWC_NOW ignored: %s\n", target.status().message().c_str());
+    }
     const char* v = std::getenv("LWC_TIME_OFFSET_MS");
-    return v ? std::strtoll(v, nullptr, 10) : 0LL;
+    return int64_t{v ? std::strtoll(v, nullptr, 10) : 0LL};
   }());
   return shifted;
 }

@@ -726,4 +726,57 @@ std::vector<Warning> evaluate_rules(const RuleInputs& in, const RulesConfig& con
   return std::move(e.out);
 }
 
+RulesConfig rules_from_store(Store& store) {
+  auto row = store.get_row("setting", setting_row_id("rules"));
+  if (row.ok() && row->has_value()) {
+    json j = json::parse(text_field(**row, "value"), nullptr, false);
+    if (!j.is_discarded()) {
+      auto c = parse_rules_config(j);
+      if (c.ok()) return *c;
+    }
+  }
+  return RulesConfig{};
+}
+
+bool WarningItem::needs_attention() const {
+  return raised_locally && warning.silenced_by.empty() && !acked_by_me;
+}
+
+Result<std::vector<WarningItem>> current_warnings(Store& store, const Principal& who, int64_t now_ms) {
+  const ScopeFilter filter = read_filter(who);
+  auto in = load_rule_inputs(store, filter);
+  if (!in.ok()) return in.status();
+  const std::string only = who.role == Role::kDistrict ? who.district : "";
+  std::map<std::string, WarningItem> items;
+  for (Warning& w : evaluate_rules(*in, rules_from_store(store), now_ms, only)) {
+    WarningItem item;
+    item.raised_locally = true;
+    item.warning = std::move(w);
+    items[item.warning.id] = std::move(item);
+  }
+  auto stored = store.rows("warning", filter);
+  if (!stored.ok()) return stored.status();
+  for (const Row& r : *stored) {
+    const FieldVersion* cleared = r.find("cleared_at");
+    if (r.deleted() || (cleared && cleared->value != "null")) continue;
+    auto w = warning_from_row(r);
+    if (!w.ok()) continue;
+    WarningItem& item = items[r.id];
+    if (!item.raised_locally) item.warning = std::move(*w);  // else: the fresher local verdict
+    item.from_hub = true;
+  }
+  std::vector<WarningItem> out;
+  for (auto& [id, item] : items) {
+    if (!only.empty() && item.warning.district != only) continue;
+    item.ack = ack_state(in->acks, id);
+    for (const Row& a : in->acks) {
+      item.acked_by_me |= text_field(a, "warning_id") == id && text_field(a, "by") == who.user;
+    }
+    out.push_back(std::move(item));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const WarningItem& a, const WarningItem& b) { return more_urgent(a.warning, b.warning); });
+  return out;
+}
+
 }  // namespace lwc

@@ -29,6 +29,8 @@ Date civil_from_days(int64_t days);
 int64_t thai_midnight_ms(const Date& d);
 // The date in Thailand at a moment.
 Date thai_date(int64_t ms);
+// "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM", Thai time, as ms since the epoch.
+Result<int64_t> parse_thai_time(std::string_view text);
 int be_year(int ce_year);
 // The BE fiscal year a date belongs to: 2026-10-01 → 2570, 2026-09-30 → 2569.
 int fiscal_year_be(const Date& d);

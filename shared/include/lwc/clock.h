@@ -44,9 +44,10 @@ class OffsetClock final : public Clock {
   int64_t offset_;
 };
 
-// The clock both binaries use: the system clock shifted by the documented time override
-// LWC_TIME_OFFSET_MS (milliseconds, may be negative; read once). For tests and demos that need to
-// move across deadlines or simulate a device whose clock is wrong.
+// The clock both binaries use: the system clock shifted by the documented time override, read once
+// at start: LWC_NOW="YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (Thai time; the clock starts there and runs
+// on), else LWC_TIME_OFFSET_MS (milliseconds, may be negative). For tests and demos that move across
+// deadlines, or simulate a device whose clock is wrong.
 const Clock& process_clock();
 
 }  // namespace lwc

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "lwc/calendar.h"
+#include "lwc/model.h"
 #include "lwc/status.h"
 #include "lwc/store.h"
 
@@ -148,5 +149,23 @@ struct AckState {
   int64_t last_resolved_at = 0;   // latest resolution of a dispute
 };
 AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id);
+
+// The rules configuration a replica holds: the hub's shared setting row, defaults when absent.
+RulesConfig rules_from_store(Store& store);
+
+// One line of a client's warning inbox.
+struct WarningItem {
+  Warning warning;
+  bool from_hub = false;         // the hub has raised it (a synced warning row, still open)
+  bool raised_locally = false;   // the local rules raise it now (perhaps before the hub knows)
+  AckState ack;                  // everyone's acknowledgements and disputes
+  bool acked_by_me = false;      // this user has acknowledged or disputed it
+  bool needs_attention() const;  // open here, not silenced, not yet answered by this user
+};
+// What `who` sees at now_ms: the local rules' verdicts (the same ids as the hub's) together with the
+// hub's open warning rows; a hub warning the local data no longer raises (e.g. submitted offline,
+// not yet synced) stays listed with raised_locally = false, so nothing vanishes unexplained.
+// A district sees its own district only. Most urgent first.
+Result<std::vector<WarningItem>> current_warnings(Store& store, const Principal& who, int64_t now_ms);
 
 }  // namespace lwc
