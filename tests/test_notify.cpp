@@ -523,7 +523,8 @@ TEST_CASE("Webhook: one JSON post per office, with the warnings and an idempoten
   auto n = open_notifier(c, dir.file("notify.db"), clock);
   n->start();
   const Warning esc = warning("w7", Stage::kEscalated, "5203");
-  const Warning warn = warning("w8", Stage::kWarn, "5201");
+  Warning warn = warning("w8", Stage::kWarn, "5201");
+  warn.data_as_of = 0;  // a task has no figure: the message says when the hub checked
   REQUIRE(n->notify_warnings({esc, warn}).ok());
   const std::string png("\x89PNG\r\n\x1a\n\0\0fake", 14);
   REQUIRE(n->enqueue_summary("province", "สรุปประจำสัปดาห์ จังหวัดลำปาง", "Weekly summary, Lampang",
@@ -558,6 +559,10 @@ TEST_CASE("Webhook: one JSON post per office, with the warnings and an idempoten
   const json& w = by_key.at("w:w8:5201:2026-11-25:webhook");
   CHECK(w["kind"] == "warning");
   CHECK(w["warnings"][0]["stage"] == "warn");
+  CHECK_THAT(w["text_th"].get<std::string>(),
+             Catch::Contains("\nตรวจสอบจากข้อมูลในระบบ ณ 25 พ.ย. 2569 06:00\n"));
+  CHECK_THAT(w["text_en"].get<std::string>(),
+             Catch::Contains("\nchecked against the hub's data at 25 Nov 2026 06:00\n"));
   const json& s = by_key.at("s:province:2026-11-23:webhook");
   CHECK(s["kind"] == "summary");
   CHECK(s["office"] == "province");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include "lwc/hub/config.h"
 #include "lwc/hub/demo.h"
@@ -96,10 +97,26 @@ Result<std::unique_ptr<Notifier>> open_notifier(HubService& hub, const HubConfig
   return Notifier::open(config.channels, config.path("notify.db"), hub_clock(), std::move(options));
 }
 
-// `notify list`: the outbox, newest first, as JSON lines.
+// `notify list`: warn-stage warnings waiting for their office's digest (state "waiting", due at
+// next_attempt_ms), then the outbox, newest first, as JSON lines.
 int cmd_notify_list(const HubConfig& config, int limit) {
   auto outbox = Outbox::open(config.path("notify.db"));
   if (!outbox.ok()) return fail(outbox.status());
+  auto waiting = (*outbox)->due_digests(std::numeric_limits<int64_t>::max());
+  if (!waiting.ok()) return fail(waiting.status());
+  for (const auto& group : *waiting) {
+    for (const DigestItem& i : group) {
+      std::cout << json{{"key", "digest:" + i.office + ":" + i.day + ":" + i.warning_id},
+                        {"channel", "digest"},
+                        {"office", i.office},
+                        {"kind", "digest_item"},
+                        {"subject", i.line_th},
+                        {"state", "waiting"},
+                        {"next_attempt_ms", i.due_ms}}
+                       .dump(-1, ' ', false, json::error_handler_t::replace)
+                << "\n";
+    }
+  }
   auto entries = (*outbox)->list(limit);
   if (!entries.ok()) return fail(entries.status());
   for (const OutboxEntry& e : *entries) {

@@ -353,7 +353,12 @@ std::string stage_label(Stage s, Lang lang) {
   return std::string(tr(std::string("stage.") + stage_name(s), lang));
 }
 
-std::string as_of_line(const Warning& w, Lang lang) {
+// The data behind a warning: the figure's as-of time and source; for a task (nothing to measure)
+// the moment the hub found it unsubmitted; for an indicator without a figure, says so.
+std::string as_of_line(const Warning& w, int64_t now_ms, Lang lang) {
+  if (w.data_as_of <= 0 && w.rule == kRuleTaskDeadline) {
+    return fmt("notify.checked_at", lang, {format_time_long(now_ms, lang)});
+  }
   if (w.data_as_of <= 0) return std::string(tr("notify.no_data", lang));
   return fmt("notify.as_of", lang,
              {format_time_long(w.data_as_of, lang), w.data_source.empty() ? "-" : w.data_source});
@@ -474,9 +479,9 @@ Status Notifier::notify_warnings(const std::vector<Warning>& newly_raised) {
       item.warning_id = w.id;
       item.due_ms = due_ms;
       item.line_th = fmt("notify.digest.item", Lang::kTh,
-                         {message_of(w, Lang::kTh), due_th, as_of_line(w, Lang::kTh)});
+                         {message_of(w, Lang::kTh), due_th, as_of_line(w, now, Lang::kTh)});
       item.line_en = fmt("notify.digest.item", Lang::kEn,
-                         {message_of(w, Lang::kEn), due_en, as_of_line(w, Lang::kEn)});
+                         {message_of(w, Lang::kEn), due_en, as_of_line(w, now, Lang::kEn)});
       item.warning = warning_json(w);
       items.push_back(std::move(item));
       continue;
@@ -489,7 +494,7 @@ Status Notifier::notify_warnings(const std::vector<Warning>& newly_raised) {
                           {stage_label(w.stage, Lang::kTh), place_th, w.title});
     auto body = [&](Lang lang, const std::string& place, const std::string& due) {
       return fmt("notify.warning.title", lang, {stage_label(w.stage, lang), place, message_of(w, lang)}) +
-             "\n" + fmt("notify.due", lang, {due}) + "\n" + as_of_line(w, lang) + "\n" +
+             "\n" + fmt("notify.due", lang, {due}) + "\n" + as_of_line(w, now, lang) + "\n" +
              std::string(tr("notify.ack", lang));
     };
     content.text_th = body(Lang::kTh, place_th, due_th);

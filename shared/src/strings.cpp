@@ -55,6 +55,7 @@ constexpr Text kTexts[] = {
     {"notify.ack", "โปรดรับทราบหรือแจ้งโต้แย้งในโปรแกรม LWC",
      "Please acknowledge or dispute it in the LWC client"},
     {"notify.as_of", "ข้อมูล ณ {0} (ที่มา: {1})", "data as of {0} (source: {1})"},
+    {"notify.checked_at", "ตรวจสอบจากข้อมูลในระบบ ณ {0}", "checked against the hub's data at {0}"},
     {"notify.digest.item", "{0} (ครบกำหนด {1}; {2})", "{0} (due {1}; {2})"},
     {"notify.digest.title", "[{0}] {1}: สรุปรายการเตือนประจำวันที่ {2} ({3} รายการ)",
      "[{0}] {1}: daily digest for {2} ({3} items)"},
