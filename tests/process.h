@@ -61,10 +61,15 @@ inline RunResult run(const std::vector<std::string>& argv, const std::string& in
 // `lwc-hub serve` on 127.0.0.1 with a free port, in a data directory made by `init --demo`.
 class HubProcess {
  public:
+  std::vector<std::string> env;  // "NAME=value" for the next start() and cli()
+
   // settings: members merged into hub.json before the first start.
-  HubProcess(std::string data_dir, const nlohmann::json& settings = nlohmann::json::object())
-      : dir_(std::move(data_dir)) {
-    RunResult init = run({LWC_HUB_BIN, "--data", dir_, "init", "--demo", "--listen", "127.0.0.1:0"});
+  // env: "NAME=value" entries for init, serve and cli() (e.g. LWC_NOW); changeable before start().
+  HubProcess(std::string data_dir, const nlohmann::json& settings = nlohmann::json::object(),
+             std::vector<std::string> environment = {})
+      : env(std::move(environment)), dir_(std::move(data_dir)) {
+    RunResult init =
+        run({LWC_HUB_BIN, "--data", dir_, "init", "--demo", "--listen", "127.0.0.1:0"}, "", env);
     if (init.exit_code != 0) throw std::runtime_error("lwc-hub init failed: " + init.out);
     std::ifstream in(dir_ + "/hub.json");
     nlohmann::json config = nlohmann::json::parse(in);
@@ -83,15 +88,20 @@ class HubProcess {
       close(out_pipe[0]);
       int null = open("/dev/null", O_WRONLY);
       dup2(null, 2);
+      for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
       std::string listen = port_ ? "127.0.0.1:" + std::to_string(port_) : "127.0.0.1:0";
       execl(LWC_HUB_BIN, LWC_HUB_BIN, "--data", dir_.c_str(), "serve", "--listen", listen.c_str(),
             nullptr);
       _exit(127);
     }
     close(out_pipe[1]);
+    // Banner lines (e.g. "outgoing channels: …") may come before "lwc-hub listening on …".
     std::string line;
     char c;
-    while (read(out_pipe[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    for (bool eof = false; !eof && line.find("listening on") == std::string::npos;) {
+      line.clear();
+      while (!(eof = read(out_pipe[0], &c, 1) != 1) && c != '\n') line.push_back(c);
+    }
     out_fd_ = out_pipe[0];
     const size_t colon = line.rfind(':');
     if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
@@ -115,7 +125,7 @@ class HubProcess {
   RunResult cli(const std::vector<std::string>& args, const std::string& input = "") {
     std::vector<std::string> argv = {LWC_HUB_BIN, "--data", dir_};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, input);
+    return run(argv, input, env);
   }
 
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
