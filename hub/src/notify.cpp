@@ -560,7 +560,7 @@ void Notifier::deliver(const OutboxEntry& e) {
                     ? Status(Code::kInvalidArgument,
                              "channel '" + m.channel + "' is not configured in hub.json any more")
                     : it->second->send(m);
-  if (abort_) return;  // stopped mid-transfer: not an attempt; the message stays due
+  if (!sent.ok() && abort_) return;  // stopped mid-transfer: not an attempt; stays due
   const int64_t now = clock_.now_ms();
   Status s;
   if (sent.ok()) {
