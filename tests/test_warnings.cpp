@@ -256,6 +256,23 @@ TEST_CASE("budget rule: work groups add up; no figure at all is stale data", "[w
   CHECK(w.eval(at("2026-12-24", 9)).empty());
 }
 
+TEST_CASE("curves: expected % per fiscal year, also in week 1 whose Monday is in September", "[warnings]") {
+  const CurveRule budget = RulesConfig{}.budget;
+  CHECK(curve_expected_pct(budget, 2570, *parse_date("2026-09-28")) == 0.0);
+  CHECK(curve_expected_pct(budget, 2570, *parse_date("2026-12-31")) == Approx(30.0));
+  CHECK(curve_expected_pct(budget, 2570, *parse_date("2027-02-14")) == Approx(30.0 + 22.0 * 45 / 90));
+  CHECK(curve_expected_pct(budget, 2570, *parse_date("2027-09-30")) == Approx(100.0));
+  // Friday 2 Oct 2026 is in week 1 (Monday 28 Sep): nobody is behind yet.
+  World w;
+  w.put(target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
+  CHECK(w.eval(at("2026-10-02", 9)).empty());
+  auto in = load_rule_inputs(*w.store, ScopeFilter::everything());
+  IndicatorFigure f = indicator_figure(*in, kBudgetIndicator, "5202", 2570, at("2026-10-02"));
+  CHECK(f.target == 1'000'000);
+  CHECK_FALSE(f.any);
+  CHECK_FALSE(f.verified);
+}
+
 TEST_CASE("BMN rule: households entered against the weekly expectation", "[warnings]") {
   World w;
   w.config.bmn = CurveRule{{{"04-30", 100}}, "02-01", 5.0, 2, 72};

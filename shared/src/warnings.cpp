@@ -415,6 +415,76 @@ Result<RuleInputs> load_rule_inputs(Store& store, const ScopeFilter& filter) {
   return in;
 }
 
+// --- figures and curves ---
+
+std::vector<std::pair<Date, double>> curve_points(const CurveRule& rule, int fy_be) {
+  std::vector<std::pair<Date, double>> points;
+  auto start = fiscal_date(fy_be, rule.start);
+  if (!start.ok()) return points;
+  points.emplace_back(*start, 0.0);
+  for (auto& [md, p] : rule.checkpoints) {
+    auto d = fiscal_date(fy_be, md);
+    if (d.ok() && *d > points.back().first) points.emplace_back(*d, p);
+  }
+  return points;
+}
+
+double curve_expected_pct(const CurveRule& rule, int fy_be, const Date& d) {
+  const auto points = curve_points(rule, fy_be);
+  if (points.empty() || d <= points.front().first) return 0.0;
+  for (size_t i = 1; i < points.size(); ++i) {
+    if (d <= points[i].first) {
+      double span = double(days_from_civil(points[i].first) - days_from_civil(points[i - 1].first));
+      double into = double(days_from_civil(d) - days_from_civil(points[i - 1].first));
+      return points[i - 1].second + (points[i].second - points[i - 1].second) * into / span;
+    }
+  }
+  return points.back().second;
+}
+
+IndicatorFigure indicator_figure(const RuleInputs& in, const std::string& indicator_key,
+                                 const std::string& district, int fy_be, int64_t now_ms) {
+  const std::string indicator = indicator_row_id(indicator_key);
+  const std::string period = std::to_string(fy_be);
+  IndicatorFigure f;
+  for (const Row& t : in.targets) {
+    if (text_field(t, "indicator_id") == indicator && text_field(t, "district") == district &&
+        text_field(t, "period") == period && text_field(t, "work_group_id").empty()) {
+      f.target = number_field(t, "value");
+    }
+  }
+  std::map<std::string, const Row*> latest;  // work group id -> row
+  for (const Row& m : in.measurements) {
+    if (m.scope != district || text_field(m, "indicator_id") != indicator ||
+        text_field(m, "period") != period || text_field(m, "state") == "draft") {
+      continue;
+    }
+    const int64_t as_of = int_field(m, "as_of");
+    if (as_of > now_ms) continue;
+    const Row*& best = latest[text_field(m, "work_group_id")];
+    if (!best || int_field(*best, "as_of") < as_of) best = &m;
+  }
+  for (auto& [group, row] : latest) {
+    f.any = true;
+    f.value += indicator_key == kBmnIndicator ? double(int_field(*row, "entered"))
+                                              : number_field(*row, "value");
+    const int64_t as_of = int_field(*row, "as_of");
+    f.as_of = f.as_of == 0 ? as_of : std::min(f.as_of, as_of);
+    f.sources.insert(text_field(*row, "source"));
+    if (verification_state(*row, reviewed_fields(*row)) == Verification::kVerified) {
+      f.verifiers.insert(text_field(*row, "reviewed_by"));
+    } else {
+      f.verified = false;
+      f.unverified_as_of = f.unverified_as_of == 0 ? as_of : std::min(f.unverified_as_of, as_of);
+      const int64_t entered = reviewed_version(*row, reviewed_fields(*row)).wall_ms();
+      f.unverified_since = f.unverified_since == 0 ? entered : std::min(f.unverified_since, entered);
+    }
+  }
+  if (!f.any) f.verified = false;
+  f.pct = f.target > 0 ? 100.0 * f.value / f.target : 0.0;
+  return f;
+}
+
 // --- the rules ---
 
 namespace {
@@ -536,52 +606,6 @@ struct Evaluation {
     }
   }
 
-  // The figure behind an indicator warning for one district.
-  struct Figure {
-    double value = 0;          // budget: baht; BMN: households entered
-    bool any = false;          // at least one measurement
-    bool verified = true;      // every contributing measurement verified
-    int64_t as_of = 0;         // oldest as-of among the contributing measurements
-    int64_t unverified_as_of = 0;  // oldest as-of among the unverified ones
-    int64_t unverified_since = 0;  // earliest entry time (HLC wall clock) of an unverified value
-    std::set<std::string> sources, verifiers;
-  };
-
-  // The latest measurement (as of today or before) per work group, summed.
-  Figure figure(const std::string& indicator_key, const std::string& district, int fy) const {
-    const std::string indicator = indicator_row_id(indicator_key);
-    std::map<std::string, const Row*> latest;  // work group id -> row
-    for (const Row& m : in.measurements) {
-      if (m.scope != district || text_field(m, "indicator_id") != indicator ||
-          text_field(m, "period") != std::to_string(fy) || text_field(m, "state") == "draft") {
-        continue;
-      }
-      const int64_t as_of = int_field(m, "as_of");
-      if (as_of > now) continue;
-      const Row*& best = latest[text_field(m, "work_group_id")];
-      if (!best || int_field(*best, "as_of") < as_of) best = &m;
-    }
-    Figure f;
-    for (auto& [group, row] : latest) {
-      f.any = true;
-      f.value += indicator_key == kBmnIndicator ? double(int_field(*row, "entered"))
-                                                : number_field(*row, "value");
-      const int64_t as_of = int_field(*row, "as_of");
-      f.as_of = f.as_of == 0 ? as_of : std::min(f.as_of, as_of);
-      f.sources.insert(text_field(*row, "source"));
-      if (verification_state(*row, reviewed_fields(*row)) == Verification::kVerified) {
-        f.verifiers.insert(text_field(*row, "reviewed_by"));
-      } else {
-        f.verified = false;
-        f.unverified_as_of = f.unverified_as_of == 0 ? as_of : std::min(f.unverified_as_of, as_of);
-        const int64_t entered = reviewed_version(*row, reviewed_fields(*row)).wall_ms();
-        f.unverified_since = f.unverified_since == 0 ? entered : std::min(f.unverified_since, entered);
-      }
-    }
-    if (!f.any) f.verified = false;
-    return f;
-  }
-
   static std::string join(const std::set<std::string>& s) {
     std::string out;
     for (const std::string& e : s) {
@@ -596,23 +620,9 @@ struct Evaluation {
     const int fy = fiscal_year_be(today);
     auto start = fiscal_date(fy, rule.start);
     if (!start.ok()) return;
-    std::vector<std::pair<Date, double>> points = {{*start, 0.0}};
-    for (auto& [md, p] : rule.checkpoints) {
-      auto d = fiscal_date(fy, md);
-      if (d.ok() && *d > points.back().first) points.emplace_back(*d, p);
-    }
-    // Expected cumulative % at a date: linear between checkpoints, 0 before the start.
-    auto expected = [&](const Date& d) {
-      if (d <= points.front().first) return 0.0;
-      for (size_t i = 1; i < points.size(); ++i) {
-        if (d <= points[i].first) {
-          double span = double(days_from_civil(points[i].first) - days_from_civil(points[i - 1].first));
-          double into = double(days_from_civil(d) - days_from_civil(points[i - 1].first));
-          return points[i - 1].second + (points[i].second - points[i - 1].second) * into / span;
-        }
-      }
-      return points.back().second;
-    };
+    const std::vector<std::pair<Date, double>> points = curve_points(rule, fy);
+    // Evaluated at this week's Monday, which in week 1 may still lie in the previous fiscal year.
+    auto expected = [&](const Date& d) { return curve_expected_pct(rule, fy, d); };
     const Date monday = week_monday(today);
     const int week = fiscal_week(today);
     const std::string indicator = indicator_row_id(indicator_key);
@@ -625,7 +635,7 @@ struct Evaluation {
       const std::string district = text_field(target, "district");
       const double goal = number_field(target, "value");
       if (!is_district_code(district) || goal <= 0 || !wanted(district)) continue;
-      const Figure f = figure(indicator_key, district, fy);
+      const IndicatorFigure f = indicator_figure(in, indicator_key, district, fy, now);
       const double actual = 100.0 * f.value / goal;
       // Verification gate for follow and demand: verified data, or unverified data (or none)
       // older than the configured age, which the warning then says.

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,27 @@ struct RuleInputs {
   std::vector<Row> tasks, submissions, targets, measurements, acks, silences, districts;
 };
 Result<RuleInputs> load_rule_inputs(Store& store, const ScopeFilter& filter);
+
+// The cumulative target curve of a fiscal year: (start, 0 %), then the checkpoints as dates.
+std::vector<std::pair<Date, double>> curve_points(const CurveRule& rule, int fy_be);
+// The expected cumulative % of fiscal year fy_be's curve at date d (0 before the curve's start,
+// linear between checkpoints, the last checkpoint's % after it).
+double curve_expected_pct(const CurveRule& rule, int fy_be, const Date& d);
+
+// A district's figure for an indicator in a fiscal year: the latest measurement as of now_ms or
+// before, per work group, summed (budget: baht disbursed; BMN: households entered), against the
+// district's FY target (work group ""). What the rules judge, and what every view shows.
+struct IndicatorFigure {
+  double value = 0, target = 0, pct = 0;  // pct = 100 × value / target (0 without a target)
+  bool any = false;                       // at least one measurement
+  bool verified = true;                   // every contributing measurement verified (false if none)
+  int64_t as_of = 0;                      // oldest as-of among the contributing measurements
+  int64_t unverified_as_of = 0;           // oldest as-of among the unverified ones
+  int64_t unverified_since = 0;           // earliest entry time (HLC wall clock) of an unverified one
+  std::set<std::string> sources, verifiers;
+};
+IndicatorFigure indicator_figure(const RuleInputs& in, const std::string& indicator_key,
+                                 const std::string& district, int fy_be, int64_t now_ms);
 
 // Every warning the rules raise at `now_ms`, sorted by id; with only_district, those of that
 // district (a district client sees every task and target, but its warnings are its own). Silenced
