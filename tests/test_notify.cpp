@@ -1,11 +1,11 @@
-// Outgoing channels: the outbox, retries, the daily digest and the three channels against local fake
-// endpoints (a plain-HTTP server standing in for LINE and the webhook receiver, a minimal SMTP
+// Outgoing channels: the outbox, retries, the daily digest and the three channels against local
+// fake endpoints (a plain-HTTP server standing in for LINE and the webhook receiver, a minimal SMTP
 // server). Time is a FakeClock, so backoff and the digest hour are controlled by the test.
+#include <sodium.h>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <sodium.h>
 
 #include <atomic>
 #include <chrono>
@@ -105,7 +105,8 @@ class FakeHttp {
       }
       http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
       res.set(http::field::content_type, "application/json");
-      res.body() = status < 300 ? "{}" : R"({"message":"fake says )" + std::to_string(status) + "\"}";
+      res.body() =
+          status < 300 ? "{}" : R"({"message":"fake says )" + std::to_string(status) + "\"}";
       res.keep_alive(false);
       res.prepare_payload();
       http::write(socket, res, ec);
@@ -118,8 +119,8 @@ class FakeHttp {
   uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
-  std::vector<int> script_;     // guarded by mu_
-  std::vector<Req> requests_;   // guarded by mu_
+  std::vector<int> script_;    // guarded by mu_
+  std::vector<Req> requests_;  // guarded by mu_
   std::thread thread_;
 };
 
@@ -232,7 +233,8 @@ std::string unbase64(const std::string& text) {
   std::string out(text.size(), '\0');
   size_t len = 0;
   REQUIRE(sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                            text.size(), "\r\n", &len, nullptr, sodium_base64_VARIANT_ORIGINAL) == 0);
+                            text.size(), "\r\n", &len, nullptr,
+                            sodium_base64_VARIANT_ORIGINAL) == 0);
   out.resize(len);
   return out;
 }
@@ -374,7 +376,8 @@ TEST_CASE("A pending message survives a Notifier restart", "[notify]") {
   {
     // Queued but never started: durable all the same.
     auto second = open_notifier(line_config(line.url()), dir.file("notify.db"), clock);
-    REQUIRE(second->enqueue_summary("5201", "สรุปประจำสัปดาห์", "Weekly summary", {}, "2026-11-23").ok());
+    REQUIRE(
+        second->enqueue_summary("5201", "สรุปประจำสัปดาห์", "Weekly summary", {}, "2026-11-23").ok());
   }
   line.set_script({200});
   clock.advance_ms(3'600'000);
@@ -425,7 +428,8 @@ TEST_CASE("Warn-stage warnings: one digest per office per day at the digest hour
   CHECK_THAT(e.message.key, Catch::StartsWith("d:5202:2026-11-25:"));
   CHECK(e.message.warnings.size() == 3);
   const std::string text = json::parse(line.requests()[0].body)["messages"][0]["text"];
-  CHECK_THAT(text, Catch::StartsWith("[เตือน] อำเภอแม่เมาะ: สรุปรายการเตือนประจำวันที่ 25 พ.ย. 2569 (3 รายการ)"));
+  CHECK_THAT(
+      text, Catch::StartsWith("[เตือน] อำเภอแม่เมาะ: สรุปรายการเตือนประจำวันที่ 25 พ.ย. 2569 (3 รายการ)"));
   for (const Warning& w : ws) {
     CHECK_THAT(text, Catch::Contains(w.message_th));
     CHECK_THAT(text, Catch::Contains(w.message_en));
@@ -513,7 +517,8 @@ TEST_CASE("stop() interrupts a transfer in flight without counting an attempt", 
   CHECK(e.attempts == 0);
 }
 
-TEST_CASE("Webhook: one JSON post per office, with the warnings and an idempotency key", "[notify]") {
+TEST_CASE("Webhook: one JSON post per office, with the warnings and an idempotency key",
+          "[notify]") {
   lwc::test::TempDir dir;
   FakeHttp hook({200});
   FakeClock clock(kT0);
@@ -527,8 +532,8 @@ TEST_CASE("Webhook: one JSON post per office, with the warnings and an idempoten
   warn.data_as_of = 0;  // a task has no figure: the message says when the hub checked
   REQUIRE(n->notify_warnings({esc, warn}).ok());
   const std::string png("\x89PNG\r\n\x1a\n\0\0fake", 14);
-  REQUIRE(n->enqueue_summary("province", "สรุปประจำสัปดาห์ จังหวัดลำปาง", "Weekly summary, Lampang",
-                             png, "2026-11-23")
+  REQUIRE(n->enqueue_summary("province", "สรุปประจำสัปดาห์ จังหวัดลำปาง", "Weekly summary, Lampang", png,
+                             "2026-11-23")
               .ok());
   REQUIRE(eventually(*n, [&] { return hook.count() == 5; }));
   settle(*n);
@@ -576,8 +581,12 @@ TEST_CASE("E-mail over SMTP: one mail, RFC 2047 Thai subject, UTF-8 body", "[not
   FakeSmtp smtp({"<nobody@lampang.example>"});
   FakeClock clock(kT0);
   NotifyConfig c;
-  c.email = EmailChannelConfig{smtp.url(), "lwc@lampang.example", "", "",
-                               {{"5201", "mueang@lampang.example"}, {"5202", "nobody@lampang.example"}}};
+  c.email =
+      EmailChannelConfig{smtp.url(),
+                         "lwc@lampang.example",
+                         "",
+                         "",
+                         {{"5201", "mueang@lampang.example"}, {"5202", "nobody@lampang.example"}}};
   auto n = open_notifier(c, dir.file("notify.db"), clock);
   n->start();
   const Warning w = warning("w9", Stage::kDemand, "5201");
@@ -641,7 +650,8 @@ TEST_CASE("LINE text is cut to 5000 UTF-16 units on a character boundary", "[not
   CHECK(truncate_utf16(emoji, 5) == "\xF0\x9F\x98\x80\xF0\x9F\x98\x80…");
 }
 
-TEST_CASE("RFC 2047 subjects: ASCII as is, Thai as encoded words of at most 75 characters", "[notify]") {
+TEST_CASE("RFC 2047 subjects: ASCII as is, Thai as encoded words of at most 75 characters",
+          "[notify]") {
   CHECK(encode_header_rfc2047("Weekly summary") == "Weekly summary");
   const std::string th = "[ทวงถาม] อำเภอเมืองลำปาง: รายงานผลการดำเนินงานประจำเดือนตุลาคม 2569";
   const std::string enc = encode_header_rfc2047(th);
@@ -670,10 +680,12 @@ TEST_CASE("hub.json \"channels\": parsed strictly, saved and read back", "[notif
   CHECK_THAT(bad({{"sms", json::object()}}), Catch::Contains("unknown member 'sms'"));
   CHECK_THAT(bad({{"line", {{"channel_token", "t"}, {"to", {{"5299", "U1"}}}}}}),
              Catch::Contains("'5299', not an office"));
-  CHECK_THAT(bad({{"line", {{"to", {{"5201", "U1"}}}}}}), Catch::Contains("channel_token is required"));
+  CHECK_THAT(bad({{"line", {{"to", {{"5201", "U1"}}}}}}),
+             Catch::Contains("channel_token is required"));
   CHECK_THAT(bad({{"line", {{"channel_token", "t"}, {"base_url", "ftp://x"}}}}),
              Catch::Contains("base_url"));
-  CHECK_THAT(bad({{"email", {{"smtp_url", "http://x"}, {"from", "a@b"}}}}), Catch::Contains("smtp_url"));
+  CHECK_THAT(bad({{"email", {{"smtp_url", "http://x"}, {"from", "a@b"}}}}),
+             Catch::Contains("smtp_url"));
   CHECK_THAT(bad({{"webhook", {{"url", 5}}}}), Catch::Contains("must be a string"));
   CHECK_THAT(bad({{"digest", "yes"}}), Catch::Contains("digest"));
 

@@ -46,7 +46,8 @@ struct Easy {
 size_t keep_reply(char* data, size_t size, size_t n, void* user) {
   auto* reply = static_cast<std::string*>(user);
   const size_t len = size * n;
-  if (reply->size() < kKeepReplyBytes) reply->append(data, std::min(len, kKeepReplyBytes - reply->size()));
+  if (reply->size() < kKeepReplyBytes)
+    reply->append(data, std::min(len, kKeepReplyBytes - reply->size()));
   return len;
 }
 
@@ -124,7 +125,9 @@ Result<long> post_json(const char* what, const std::string& url, const std::stri
   return status;
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::string both_languages(const OutMessage& m) {
   if (m.text_en.empty()) return m.text_th;
@@ -181,7 +184,8 @@ std::string rfc5322_date(int64_t ms) {
   const int weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday
   char buf[64];
   std::snprintf(buf, sizeof buf, "%s, %d %s %d %02d:%02d:%02d +0700", kDays[weekday], d.day,
-                kMonths[d.month - 1], d.year, int(secs / 3600), int(secs / 60 % 60), int(secs % 60));
+                kMonths[d.month - 1], d.year, int(secs / 3600), int(secs / 60 % 60),
+                int(secs % 60));
   return buf;
 }
 
@@ -189,20 +193,22 @@ std::string rfc5322_date(int64_t ms) {
 
 class LineChannel final : public Channel {
  public:
-  LineChannel(LineChannelConfig c, const std::atomic<bool>* abort) : c_(std::move(c)), abort_(abort) {}
+  LineChannel(LineChannelConfig c, const std::atomic<bool>* abort)
+      : c_(std::move(c)), abort_(abort) {}
 
   // POST {base_url}/v2/bot/message/push with one text message, Thai first. X-Line-Retry-Key makes
   // a retry after a lost answer safe: LINE answers 409 to a key it has already accepted.
   Status send(const OutMessage& m) override {
     if (m.recipient.empty()) return Status(Code::kInvalidArgument, "LINE: no recipient id");
-    json body{{"to", m.recipient},
-              {"messages", json::array({{{"type", "text"},
-                                         {"text", truncate_utf16(both_languages(m), kLineTextLimit)}}})}};
+    json body{
+        {"to", m.recipient},
+        {"messages", json::array({{{"type", "text"},
+                                   {"text", truncate_utf16(both_languages(m), kLineTextLimit)}}})}};
     std::string reply;
-    auto status = post_json("LINE", c_.base_url + "/v2/bot/message/push", dump(body),
-                            {"Authorization: Bearer " + c_.channel_token,
-                             "X-Line-Retry-Key: " + uuid_from_key(m.key)},
-                            abort_, &reply);
+    auto status = post_json(
+        "LINE", c_.base_url + "/v2/bot/message/push", dump(body),
+        {"Authorization: Bearer " + c_.channel_token, "X-Line-Retry-Key: " + uuid_from_key(m.key)},
+        abort_, &reply);
     if (!status.ok()) return status.status();
     if (*status == 409) return {};  // accepted before under this retry key
     return http_result("LINE", *status, reply);
@@ -223,12 +229,13 @@ class WebhookChannel final : public Channel {
   // POST url {"kind","key","office","subject","text_th","text_en","warnings":[...],"png_base64"?}
   // with an Idempotency-Key header (the outbox key).
   Status send(const OutMessage& m) override {
-    json body{{"kind", m.kind},       {"key", m.key},         {"office", m.office},
-              {"subject", m.subject}, {"text_th", m.text_th}, {"text_en", m.text_en},
+    json body{{"kind", m.kind},        {"key", m.key},         {"office", m.office},
+              {"subject", m.subject},  {"text_th", m.text_th}, {"text_en", m.text_en},
               {"warnings", m.warnings}};
     if (!m.png.empty()) body["png_base64"] = base64(m.png);
     std::string reply;
-    auto status = post_json("webhook", c_.url, dump(body), {"Idempotency-Key: " + m.key}, abort_, &reply);
+    auto status =
+        post_json("webhook", c_.url, dump(body), {"Idempotency-Key: " + m.key}, abort_, &reply);
     if (!status.ok()) return status.status();
     return http_result("webhook", *status, reply);
   }
@@ -345,7 +352,8 @@ bool is_permanent_failure(const Status& s) {
   }
 }
 
-std::unique_ptr<Channel> make_line_channel(const LineChannelConfig& c, const std::atomic<bool>* abort) {
+std::unique_ptr<Channel> make_line_channel(const LineChannelConfig& c,
+                                           const std::atomic<bool>* abort) {
   return std::make_unique<LineChannel>(c, abort);
 }
 std::unique_ptr<Channel> make_email_channel(const EmailChannelConfig& c, const Clock& clock,

@@ -222,8 +222,9 @@ int run_cli(int argc, char** argv) {
         }
       });
       std::cout << "outgoing channels:" << (config.channels.line ? " line" : "")
-                << (config.channels.email ? " email" : "") << (config.channels.webhook ? " webhook" : "")
-                << " (outbox " << config.path("notify.db") << ")" << std::endl;
+                << (config.channels.email ? " email" : "")
+                << (config.channels.webhook ? " webhook" : "") << " (outbox "
+                << config.path("notify.db") << ")" << std::endl;
     }
     // The warning rules run on their own thread: every rules_interval_s and after every change.
     RuleScheduler rules(hub, config.rules_interval_s * 1000);

@@ -38,7 +38,9 @@ constexpr const char* kColumns =
     "last_error";
 
 std::string body_json(const OutMessage& m) {
-  json b{{"subject", m.subject}, {"text_th", m.text_th}, {"text_en", m.text_en},
+  json b{{"subject", m.subject},
+         {"text_th", m.text_th},
+         {"text_en", m.text_en},
          {"warnings", m.warnings}};
   if (!m.png.empty()) b["png_base64"] = base64(m.png);
   return b.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -71,7 +73,9 @@ OutboxEntry read_entry(const sql::Stmt& st) {
     if (b.contains("png_base64")) e.message.png = unbase64(b.value("png_base64", ""));
   }
   const std::string state = st.col_text(6);
-  e.state = state == "sent" ? OutState::kSent : state == "failed" ? OutState::kFailed : OutState::kPending;
+  e.state = state == "sent"     ? OutState::kSent
+            : state == "failed" ? OutState::kFailed
+                                : OutState::kPending;
   e.attempts = static_cast<int>(st.col_int(7));
   e.created_ms = st.col_int(8);
   e.next_attempt_ms = st.col_int(9);
@@ -120,9 +124,12 @@ std::pair<Date, int64_t> digest_slot(int64_t now_ms, int hour) {
 
 const char* out_state_name(OutState s) {
   switch (s) {
-    case OutState::kPending: return "pending";
-    case OutState::kSent: return "sent";
-    case OutState::kFailed: return "failed";
+    case OutState::kPending:
+      return "pending";
+    case OutState::kSent:
+      return "sent";
+    case OutState::kFailed:
+      return "failed";
   }
   return "pending";
 }
@@ -181,8 +188,8 @@ Result<int> Outbox::enqueue(const std::vector<OutMessage>& messages, int64_t now
 
 Result<std::vector<OutboxEntry>> Outbox::select_locked(const std::string& where_sql, int64_t arg,
                                                        int limit) {
-  auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM outbox " + where_sql +
-                        " LIMIT ?2");
+  auto st =
+      db_.prepare(std::string("SELECT ") + kColumns + " FROM outbox " + where_sql + " LIMIT ?2");
   if (!st.ok()) return st.status();
   st->bind(1, arg).bind(2, int64_t(limit));
   std::vector<OutboxEntry> out;
@@ -224,14 +231,15 @@ Result<std::optional<int64_t>> Outbox::next_attempt_ms() {
 
 Status Outbox::mark_sent(const std::string& key, int64_t now_ms) {
   std::lock_guard lock(db_mu_);
-  auto st = db_.prepare(
-      "UPDATE outbox SET state='sent', attempts=attempts+1, sent_ms=?2 WHERE key=?1");
+  auto st =
+      db_.prepare("UPDATE outbox SET state='sent', attempts=attempts+1, sent_ms=?2 WHERE key=?1");
   if (!st.ok()) return st.status();
   st->bind(1, key).bind(2, now_ms);
   return st->run();
 }
 
-Status Outbox::mark_retry(const std::string& key, const std::string& error, int64_t next_attempt_ms) {
+Status Outbox::mark_retry(const std::string& key, const std::string& error,
+                          int64_t next_attempt_ms) {
   std::lock_guard lock(db_mu_);
   auto st = db_.prepare(
       "UPDATE outbox SET attempts=attempts+1, last_error=?2, next_attempt_ms=?3 WHERE key=?1");
@@ -277,8 +285,13 @@ Result<std::vector<std::vector<DigestItem>>> Outbox::due_digests(int64_t now_ms)
   st->bind(1, now_ms);
   std::vector<std::vector<DigestItem>> groups;
   while (st->step()) {
-    DigestItem i{st->col_text(0), st->col_text(1), st->col_text(2), st->col_int(3),
-                 st->col_text(4), st->col_text(5), json::parse(st->col_view(6), nullptr, false)};
+    DigestItem i{st->col_text(0),
+                 st->col_text(1),
+                 st->col_text(2),
+                 st->col_int(3),
+                 st->col_text(4),
+                 st->col_text(5),
+                 json::parse(st->col_view(6), nullptr, false)};
     if (groups.empty() || groups.back().front().office != i.office ||
         groups.back().front().day != i.day) {
       groups.emplace_back();
@@ -394,8 +407,8 @@ Notifier::Notifier(NotifyConfig config, std::unique_ptr<Outbox> outbox, const Cl
 }
 
 Result<std::unique_ptr<Notifier>> Notifier::open(const NotifyConfig& config,
-                                                 const std::string& outbox_path,
-                                                 const Clock& clock, NotifierOptions options) {
+                                                 const std::string& outbox_path, const Clock& clock,
+                                                 NotifierOptions options) {
   if (options.digest_hour < 0 || options.digest_hour > 23) {
     return Status(Code::kInvalidArgument, "digest_hour must be 0..23");
   }
@@ -405,7 +418,9 @@ Result<std::unique_ptr<Notifier>> Notifier::open(const NotifyConfig& config,
       new Notifier(config, std::move(outbox).value(), clock, std::move(options)));
 }
 
-Notifier::~Notifier() { stop(); }
+Notifier::~Notifier() {
+  stop();
+}
 
 void Notifier::start() {
   std::lock_guard lock(mu_);
@@ -451,7 +466,8 @@ std::vector<OutMessage> Notifier::fan_out(const std::string& key_prefix, const s
     out.push_back(std::move(m));
   };
   if (config_.line) {
-    if (auto it = config_.line->to.find(office); it != config_.line->to.end()) add("line", it->second);
+    if (auto it = config_.line->to.find(office); it != config_.line->to.end())
+      add("line", it->second);
   }
   if (config_.email) {
     if (auto it = config_.email->to.find(office); it != config_.email->to.end()) {
@@ -493,7 +509,8 @@ Status Notifier::notify_warnings(const std::vector<Warning>& newly_raised) {
     content.subject = fmt("notify.warning.title", Lang::kTh,
                           {stage_label(w.stage, Lang::kTh), place_th, w.title});
     auto body = [&](Lang lang, const std::string& place, const std::string& due) {
-      return fmt("notify.warning.title", lang, {stage_label(w.stage, lang), place, message_of(w, lang)}) +
+      return fmt("notify.warning.title", lang,
+                 {stage_label(w.stage, lang), place, message_of(w, lang)}) +
              "\n" + fmt("notify.due", lang, {due}) + "\n" + as_of_line(w, now, lang) + "\n" +
              std::string(tr("notify.ack", lang));
     };
@@ -574,7 +591,8 @@ void Notifier::deliver(const OutboxEntry& e) {
   } else {
     s = outbox_->mark_retry(m.key, sent.to_string(), now + backoff_ms(e.attempts + 1));
   }
-  if (!s.ok()) std::cerr << "lwc-hub notify: cannot record " << m.key << ": " << s.to_string() << "\n";
+  if (!s.ok())
+    std::cerr << "lwc-hub notify: cannot record " << m.key << ": " << s.to_string() << "\n";
 }
 
 int64_t Notifier::work_once() {
@@ -594,13 +612,13 @@ int64_t Notifier::work_once() {
     const std::string count = std::to_string(items.size());
     const std::string place_th = fmt("notify.district", Lang::kTh, {district.th});
     const std::string place_en = fmt("notify.district", Lang::kEn, {district.en});
-    content.subject = fmt("notify.digest.title", Lang::kTh,
-                          {stage_label(Stage::kWarn, Lang::kTh), place_th,
-                           date_long(day, Lang::kTh), count});
+    content.subject =
+        fmt("notify.digest.title", Lang::kTh,
+            {stage_label(Stage::kWarn, Lang::kTh), place_th, date_long(day, Lang::kTh), count});
     content.text_th = content.subject;
-    content.text_en = fmt("notify.digest.title", Lang::kEn,
-                          {stage_label(Stage::kWarn, Lang::kEn), place_en,
-                           date_long(day, Lang::kEn), count});
+    content.text_en =
+        fmt("notify.digest.title", Lang::kEn,
+            {stage_label(Stage::kWarn, Lang::kEn), place_en, date_long(day, Lang::kEn), count});
     for (size_t i = 0; i < items.size(); ++i) {
       ids.push_back(items[i].warning_id);
       content.text_th += "\n" + std::to_string(i + 1) + ". " + items[i].line_th;
@@ -611,7 +629,9 @@ int64_t Notifier::work_once() {
     content.text_en += "\n" + std::string(tr("notify.ack", Lang::kEn));
     auto messages = fan_out("d:" + office + ":" + day + ":" + short_hash(ids), office, content);
     Status s = outbox_->flush_digest(items, messages, now);
-    if (!s.ok()) std::cerr << "lwc-hub notify: digest " << office << " " << day << ": " << s.to_string() << "\n";
+    if (!s.ok())
+      std::cerr << "lwc-hub notify: digest " << office << " " << day << ": " << s.to_string()
+                << "\n";
   }
 
   constexpr int kBatch = 50;

@@ -13,7 +13,8 @@ Status bad(const std::string& where, const std::string& what) {
   return Status(Code::kInvalidArgument, "hub.json: channels." + where + " " + what);
 }
 
-Status only_members(const json& j, const std::string& where, std::initializer_list<const char*> names) {
+Status only_members(const json& j, const std::string& where,
+                    std::initializer_list<const char*> names) {
   if (!j.is_object()) return bad(where, "must be an object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
@@ -36,7 +37,8 @@ Status read_to(const json& j, const std::string& where, std::map<std::string, st
   if (!to.is_object()) return bad(where + ".to", "must be an object of office -> recipient");
   for (auto it = to.begin(); it != to.end(); ++it) {
     if (!is_office(it.key())) {
-      return bad(where + ".to", "has '" + it.key() + "', not an office (5201..5213, province, executive)");
+      return bad(where + ".to",
+                 "has '" + it.key() + "', not an office (5201..5213, province, executive)");
     }
     if (!it.value().is_string() || it.value().get<std::string>().empty()) {
       return bad(where + ".to." + it.key(), "must be a non-empty string");
@@ -118,8 +120,10 @@ json notify_config_json(const NotifyConfig& c) {
                  {"to", c.line->to}};
   }
   if (c.email) {
-    j["email"] = {{"smtp_url", c.email->smtp_url}, {"from", c.email->from},
-                  {"username", c.email->username}, {"password", c.email->password},
+    j["email"] = {{"smtp_url", c.email->smtp_url},
+                  {"from", c.email->from},
+                  {"username", c.email->username},
+                  {"password", c.email->password},
                   {"to", c.email->to}};
   }
   if (c.webhook) j["webhook"] = {{"url", c.webhook->url}};

@@ -10,11 +10,12 @@
 // Notifier's own thread — never the network thread, never under the hub store lock.
 //
 // Outbox file format (SQLite, PRAGMA user_version = 1):
-//   outbox(key TEXT PRIMARY KEY,        -- idempotency key: enqueueing the same key again is a no-op
+//   outbox(key TEXT PRIMARY KEY,        -- idempotency key: enqueueing the same key again is a
+//   no-op
 //          channel, recipient, office, kind,
-//          body TEXT,                   -- JSON {subject, text_th, text_en, warnings[], png_base64?}
-//          state TEXT,                  -- 'pending' | 'sent' | 'failed' (permanent, see last_error)
-//          attempts, created_ms, next_attempt_ms, sent_ms, last_error)
+//          body TEXT,                   -- JSON {subject, text_th, text_en, warnings[],
+//          png_base64?} state TEXT,                  -- 'pending' | 'sent' | 'failed' (permanent,
+//          see last_error) attempts, created_ms, next_attempt_ms, sent_ms, last_error)
 //   digest_items(office, day, warning_id, due_ms, line_th, line_en, warning TEXT,
 //                PRIMARY KEY(office, day, warning_id))
 //     -- warn-stage warnings waiting for the office's digest of `day` (Thai date, sent at due_ms)
@@ -59,7 +60,7 @@ struct OutMessage {
   std::string subject;    // one line, Thai first (the e-mail subject)
   std::string text_th, text_en;
   nlohmann::json warnings = nlohmann::json::array();  // warning_json() of each warning behind it
-  std::string png;        // optional image bytes (weekly summary chart); e-mail and webhook only
+  std::string png;  // optional image bytes (weekly summary chart); e-mail and webhook only
 };
 
 enum class OutState { kPending, kSent, kFailed };
@@ -77,9 +78,9 @@ struct OutboxEntry {
 struct DigestItem {
   std::string office, day;  // day: the Thai date the digest goes out, "YYYY-MM-DD"
   std::string warning_id;
-  int64_t due_ms = 0;       // the digest hour of `day`
+  int64_t due_ms = 0;  // the digest hour of `day`
   std::string line_th, line_en;
-  nlohmann::json warning;   // warning_json()
+  nlohmann::json warning;  // warning_json()
 };
 
 // The persistent outbox. Every write is one durable transaction (synchronous=FULL): when a call
@@ -118,7 +119,8 @@ class Outbox {
  private:
   explicit Outbox(sql::Db db) : db_(std::move(db)) {}
   Status enqueue_locked(const std::vector<OutMessage>& messages, int64_t now_ms, int* added);
-  Result<std::vector<OutboxEntry>> select_locked(const std::string& where_sql, int64_t arg, int limit);
+  Result<std::vector<OutboxEntry>> select_locked(const std::string& where_sql, int64_t arg,
+                                                 int limit);
 
   std::mutex db_mu_;
   sql::Db db_;  // guarded by db_mu_
@@ -136,7 +138,8 @@ class Channel {
 bool is_permanent_failure(const Status& s);
 
 // `abort` is polled during a transfer; when it turns true the transfer stops with kIo.
-std::unique_ptr<Channel> make_line_channel(const LineChannelConfig& c, const std::atomic<bool>* abort);
+std::unique_ptr<Channel> make_line_channel(const LineChannelConfig& c,
+                                           const std::atomic<bool>* abort);
 std::unique_ptr<Channel> make_email_channel(const EmailChannelConfig& c, const Clock& clock,
                                             const std::atomic<bool>* abort);
 std::unique_ptr<Channel> make_webhook_channel(const WebhookChannelConfig& c,
@@ -160,9 +163,9 @@ struct OfficeName {
 Result<std::map<std::string, OfficeName>> office_names_from_store(Store& store);
 
 struct NotifierOptions {
-  int digest_hour = 8;                        // RulesConfig::digest_hour; Thai hour 0..23
-  int64_t first_retry_ms = 5'000;             // backoff: first delay, doubling per attempt,
-  int64_t max_retry_ms = 3'600'000;           //   capped here; each delay is jittered to [d/2, d]
+  int digest_hour = 8;                          // RulesConfig::digest_hour; Thai hour 0..23
+  int64_t first_retry_ms = 5'000;               // backoff: first delay, doubling per attempt,
+  int64_t max_retry_ms = 3'600'000;             //   capped here; each delay is jittered to [d/2, d]
   int64_t give_up_after_ms = 7LL * 86'400'000;  // retrying stops this long after enqueueing
   int64_t poll_ms = 1'000;  // the longest the thread sleeps before reading the clock again
   std::map<std::string, OfficeName> district_names;  // for the templates; code when missing
@@ -195,8 +198,8 @@ class Notifier {
 
   // Queues notifications for newly raised warnings (see the top of this file); durable when it
   // returns ok. Warnings with silenced_by set are skipped. Giving the same warning again on the
-  // same Thai day is a no-op (idempotency keys). Blocks for one or two durable SQLite commits: call it after releasing the
-  // hub store lock.
+  // same Thai day is a no-op (idempotency keys). Blocks for one or two durable SQLite commits: call
+  // it after releasing the hub store lock.
   Status notify_warnings(const std::vector<Warning>& newly_raised);
   // Queues a summary (the weekly Monday summary) for `office` on every channel that reaches it.
   // `period` names it for idempotency (e.g. the Monday, "2026-11-30"; default: today's Thai date),

@@ -35,8 +35,8 @@ struct EmailChannelConfig {
   std::string smtp_url;  // smtp://host:port (STARTTLS when offered; required with a username)
                          // or smtps://host:port (implicit TLS)
   std::string from;      // envelope and header sender address
-  std::string username, password;          // empty: no SMTP AUTH
-  std::map<std::string, std::string> to;   // office -> address
+  std::string username, password;         // empty: no SMTP AUTH
+  std::map<std::string, std::string> to;  // office -> address
 };
 
 struct WebhookChannelConfig {
