@@ -1,6 +1,9 @@
 // The hub's warning engine through HubService: rules run, rows written, events and the sink.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <map>
+
 #include "hub_fixture.h"
 #include "lwc/entries.h"
 #include "lwc/id.h"
@@ -210,4 +213,39 @@ TEST_CASE("hub rules: the rules configuration is shared with clients as a settin
   auto parsed = parse_rules_config(json::parse(json::parse(value->value).get<std::string>()));
   REQUIRE(parsed.ok());
   CHECK(rules_config_json(*parsed) == rules_config_json(f.config.rules));
+}
+
+TEST_CASE("hub rules: the weekly Monday summary is produced once, archived, per office",
+          "[hub-rules]") {
+  HubFixture f;
+  std::map<std::string, std::pair<std::string, std::string>> sent;
+  std::string period;
+  f.hub->set_summary_sink([&](const std::string& office, const std::string& th, const std::string& en,
+                              const std::string& p) {
+    sent[office] = {th, en};
+    period = p;
+  });
+  f.clock.set_ms(at("2026-11-29", 9));  // Sunday
+  f.hub->run_rules();
+  f.clock.set_ms(at("2026-11-30", 7));  // Monday before the digest hour (8)
+  f.hub->run_rules();
+  CHECK(sent.empty());
+  f.clock.set_ms(at("2026-11-30", 8));
+  REQUIRE(f.hub->run_rules().ok());
+  CHECK(sent.size() == 15);  // province, executive and the 13 districts
+  CHECK(period == "2026-11-30");
+  CHECK(sent["province"].first.find("สรุปสถานะประจำสัปดาห์ที่ 10 ปีงบประมาณ 2570") != std::string::npos);
+  CHECK(sent["province"].first.find("แม่เมาะ") != std::string::npos);
+  CHECK(sent["5202"].second.find("Mae Mo") != std::string::npos);
+  CHECK(sent["5202"].second.find("Ko Kha") == std::string::npos);
+  std::ifstream archive(f.config.path("summaries/2026-11-30.json"));
+  REQUIRE(archive);
+  json a = json::parse(archive);
+  CHECK(a["week"] == 10);
+  CHECK(a["offices"]["5208"]["en"].get<std::string>().find("Thoen") != std::string::npos);
+  // Once per Monday, also across a restart of the scheduler.
+  sent.clear();
+  f.clock.set_ms(at("2026-11-30", 15));
+  f.hub->run_rules();
+  CHECK(sent.empty());
 }

@@ -5,6 +5,7 @@
 #include "lwc/clock.h"
 #include "lwc/entries.h"
 #include "lwc/i18n.h"
+#include "lwc/summary.h"
 #include "lwc/warnings.h"
 
 using namespace lwc;
@@ -423,4 +424,62 @@ TEST_CASE("time override: LWC_NOW-style Thai times parse strictly", "[warnings]"
   CHECK(*parse_thai_time("2026-12-18T09:30") == at("2026-12-18", 9) + 30 * 60'000);
   CHECK(parse_thai_time("2026-12-18 09:30").status().code() == Code::kInvalidArgument);
   CHECK(parse_thai_time("2026-12-18T24:00").status().code() == Code::kInvalidArgument);
+}
+
+TEST_CASE("summary: submission record, figures against the curve, open warnings", "[summary]") {
+  World w;
+  w.put_at(at("2026-10-01"), Result<RowWrite>(RowWrite{"district", district_row_id("5202"), kProvinceScope,
+      {{"code", "\"5202\""}, {"name_th", "\"แม่เมาะ\""}, {"name_en", "\"Mae Mo\""}}}));
+  w.put_at(at("2026-10-01"), Result<RowWrite>(RowWrite{"district", district_row_id("5203"), kProvinceScope,
+      {{"code", "\"5203\""}, {"name_th", "\"เกาะคา\""}, {"name_en", "\"Ko Kha\""}}}));
+  Row on_time = w.task("2026-11-06");  // Friday
+  Row late = w.task("2026-11-13");
+  Row returned = w.task("2026-11-20");
+  w.task("2026-11-25");                // missing
+  w.task("2026-12-04");                // pending
+  w.task("2026-09-25", {"5202"}, "2026-09-01");  // previous fiscal year: not counted
+  w.put(submission_entry(on_time, "5202", "maemo", at("2026-11-06", 23), ""));
+  w.put(submission_entry(late, "5202", "maemo", at("2026-11-14", 1), ""));
+  Row sub = w.put(submission_entry(returned, "5202", "maemo", at("2026-11-19"), ""));
+  w.put(review_entry(sub, false, "province", at("2026-11-21"), "ขาดเอกสาร"));
+  auto in = load_rule_inputs(*w.store, ScopeFilter::everything());
+  SubmissionRecord r = submission_record(*in, w.config, "5202", at("2026-11-26", 9));
+  CHECK(r.on_time == 1);
+  CHECK(r.late == 1);
+  CHECK(r.returned == 1);
+  CHECK(r.missing == 1);
+  CHECK(r.pending == 1);
+  CHECK(r.due() == 4);
+
+  w.put(target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
+  w.put_at(at("2026-11-20", 9), budget_entry({"5202", "strategy", 100'000, "2026-11-20", "maemo", "GFMIS"}));
+  in = load_rule_inputs(*w.store, ScopeFilter::everything());
+  const int64_t now = at("2026-11-26", 9);
+  auto warnings = evaluate_rules(*in, w.config, now);
+  ProvinceStatus p = province_status(*in, w.config, warnings, now);
+  REQUIRE(p.districts.size() == 2);
+  const DistrictStatus& maemo = p.districts[0];
+  CHECK(maemo.code == "5202");
+  CHECK(p.week == 9);
+  CHECK(p.fiscal_year == 2570);
+  CHECK(maemo.budget.pct == Approx(10.0));
+  CHECK(maemo.budget_expected_pct == Approx(30.0 * 53 / 91));
+  CHECK(maemo.bmn.target == 0);
+  // Open: the missing task (warn, follow, demand, escalated), the returned one (same) and the
+  // pending one not yet (due 4 Dec: warn from Tue 1 Dec), plus the budget warn; BMN expects
+  // 53 of 364 days of its whole-year window = 14.6 %.
+  CHECK(maemo.worst_stage == int(Stage::kEscalated));
+  CHECK(maemo.open_by_stage[int(Stage::kWarn)] == 4);  // + the still-missing task of last year
+  CHECK(p.districts[1].open_warnings() == 0);
+
+  const std::string th = weekly_summary_text(p, warnings, "province", Lang::kTh);
+  CHECK(th.find("สัปดาห์ที่ 9 ปีงบประมาณ 2570") != std::string::npos);
+  CHECK(th.find("แม่เมาะ: เบิกจ่าย 10.0% (เป้า 17.5%)") != std::string::npos);
+  CHECK(th.find("เกาะคา") != std::string::npos);
+  const std::string en = weekly_summary_text(p, warnings, "5202", Lang::kEn);
+  CHECK(en.find("week 9 of fiscal year 2027") != std::string::npos);
+  CHECK(en.find("Mae Mo: budget 10.0% (curve 17.5%) · BMN — (curve 14.6%) · on time 1, late 1, missing 1, returned 1") !=
+        std::string::npos);
+  CHECK(en.find("Ko Kha") == std::string::npos);
+  CHECK(en.find("• [Escalated]") != std::string::npos);
 }

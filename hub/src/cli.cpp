@@ -221,6 +221,13 @@ int run_cli(int argc, char** argv) {
           std::cerr << "lwc-hub: cannot queue notifications: " << s.to_string() << std::endl;
         }
       });
+      // The weekly Monday summary, per office, through the same outbox.
+      hub.set_summary_sink([n = notifier->get()](const std::string& office, const std::string& th,
+                                                 const std::string& en, const std::string& period) {
+        if (Status s = n->enqueue_summary(office, th, en, {}, period); !s.ok()) {
+          std::cerr << "lwc-hub: cannot queue the weekly summary: " << s.to_string() << std::endl;
+        }
+      });
       std::cout << "outgoing channels:" << (config.channels.line ? " line" : "")
                 << (config.channels.email ? " email" : "")
                 << (config.channels.webhook ? " webhook" : "") << " (outbox "
@@ -235,6 +242,7 @@ int run_cli(int argc, char** argv) {
     (*server)->run();
     rules.stop();
     hub.set_warning_sink(nullptr);
+    hub.set_summary_sink(nullptr);
     if (*notifier) (*notifier)->stop();  // pending messages stay in notify.db for the next start
     std::cout << "lwc-hub stopped" << std::endl;
     return 0;

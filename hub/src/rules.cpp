@@ -6,7 +6,11 @@
 #include <optional>
 #include <set>
 
+#include <filesystem>
+#include <fstream>
+
 #include "lwc/entries.h"
+#include "lwc/summary.h"
 #include "lwc/hub/service.h"
 #include "lwc/model.h"
 
@@ -100,7 +104,64 @@ Result<std::vector<Warning>> HubService::run_rules() {
     std::lock_guard lock(sink_mu_);
     if (warning_sink_) warning_sink_(raised);
   }
+  if (auto summary = produce_weekly_summary(now); !summary.ok()) return summary.status();
   return raised;
+}
+
+void HubService::set_summary_sink(SummarySink sink) {
+  std::lock_guard lock(sink_mu_);
+  summary_sink_ = std::move(sink);
+}
+
+Result<bool> HubService::produce_weekly_summary(int64_t now) {
+  const Date today = thai_date(now);
+  const int64_t hour = (now - thai_midnight_ms(today)) / 3'600'000;
+  if (iso_weekday(today) != 1 || hour < config_.rules.digest_hour) return false;
+  namespace fs = std::filesystem;
+  const fs::path dir = config_.path("summaries");
+  const fs::path file = dir / (format_date(today) + ".json");
+  std::error_code ec;
+  if (fs::exists(file, ec)) return false;  // produced already (also before a restart)
+
+  Result<RuleInputs> inputs = Status(Code::kInternal, "unset");
+  {
+    std::lock_guard lock(store_mu_);
+    inputs = load_rule_inputs(*store_, ScopeFilter::everything());
+  }
+  if (!inputs.ok()) return inputs.status();
+  std::vector<Warning> open;
+  for (Warning& w : evaluate_rules(*inputs, config_.rules, now)) {
+    if (w.silenced_by.empty()) open.push_back(std::move(w));
+  }
+  const ProvinceStatus status = province_status(*inputs, config_.rules, open, now);
+  std::vector<std::string> offices = {"province", "executive"};
+  for (const DistrictStatus& d : status.districts) offices.push_back(d.code);
+  json archive = {{"monday", format_date(today)},
+                  {"fiscal_year", status.fiscal_year},
+                  {"week", status.week},
+                  {"at_ms", now},
+                  {"offices", json::object()}};
+  for (const std::string& office : offices) {
+    archive["offices"][office] = {{"th", weekly_summary_text(status, open, office, Lang::kTh)},
+                                  {"en", weekly_summary_text(status, open, office, Lang::kEn)}};
+  }
+  fs::create_directories(dir, ec);
+  const fs::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << archive.dump(2) << "\n";
+    if (!out) return Status(Code::kIo, "cannot write " + tmp.string());
+  }
+  fs::rename(tmp, file, ec);
+  if (ec) return Status(Code::kIo, "cannot write " + file.string() + ": " + ec.message());
+  std::lock_guard lock(sink_mu_);
+  if (summary_sink_) {
+    for (const std::string& office : offices) {
+      const json& text = archive["offices"][office];
+      summary_sink_(office, text["th"], text["en"], format_date(today));
+    }
+  }
+  return true;
 }
 
 Status HubService::publish_rules_setting() {

@@ -80,6 +80,14 @@ class HubService {
   Status publish_rules_setting();
   using WarningSink = std::function<void(const std::vector<Warning>&)>;
   void set_warning_sink(WarningSink sink);
+  // The weekly Monday summary: on a Monday at or after the digest hour (Thai time), once per Monday,
+  // writes DATA_DIR/summaries/YYYY-MM-DD.json (Thai and English text per office, the figures) and
+  // hands each office's text to the summary sink. run_rules() calls it; true when it produced one.
+  Result<bool> produce_weekly_summary(int64_t now_ms);
+  using SummarySink = std::function<void(const std::string& office, const std::string& text_th,
+                                         const std::string& text_en, const std::string& period)>;
+  void set_summary_sink(SummarySink sink);
+
   // Called (on the handler thread, after the commit) whenever a push applied a change; the rule
   // scheduler uses it to re-run the rules. Set before serving.
   void set_change_listener(std::function<void()> listener) { on_change_ = std::move(listener); }
@@ -112,6 +120,7 @@ class HubService {
   std::function<void()> on_change_;
   std::mutex sink_mu_;
   WarningSink warning_sink_;  // guarded by sink_mu_
+  SummarySink summary_sink_;  // guarded by sink_mu_
   std::mutex rules_mu_;       // one rules run at a time
 };
 
