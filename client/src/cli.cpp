@@ -13,11 +13,14 @@
 
 #include "lwc/calendar.h"
 #include "lwc/client/config.h"
+#include "lwc/client/enroll.h"
+#include "lwc/client/gui.h"
 #include "lwc/client/sync_engine.h"
 #include "lwc/client/transport.h"
 #include "lwc/entries.h"
 #include "lwc/protocol.h"
 #include "lwc/sse.h"
+#include "lwc/warnings.h"
 
 namespace lwc::client {
 
@@ -134,6 +137,14 @@ int run_watch(Client& c) {
       std::cout << "watching the hub's event stream" << std::endl;
       Status s = transport->stream("/v1/events", c.config.token, [&](std::string_view chunk) {
         for (const SseEvent& e : parser.feed(chunk)) {
+          if (e.event == "warning") {  // shown at once, ahead of the data that backs it
+            json w = json::parse(e.data, nullptr, false);
+            if (w.is_object()) {
+              std::cout << "WARNING [" << w.value("stage", "") << "] " << w.value("district", "")
+                        << " " << w.value("message_th", "") << " / " << w.value("message_en", "")
+                        << " (" << w.value("id", "") << ")" << std::endl;
+            }
+          }
           if (e.event == "changes" || e.event == "warning") {
             if (run_sync(c, false, true) != 0) return false;
           }
@@ -156,44 +167,13 @@ int run_watch(Client& c) {
 
 int run_enroll(const std::string& data, const std::string& hub, const std::string& ca,
                const std::string& user, const std::string& device_name) {
-  std::error_code ec;
-  fs::create_directories(data, ec);
-  if (ec) return fail(Status(Code::kIo, "cannot create " + data + ": " + ec.message()));
-  ClientConfig config;
-  config.data_dir = fs::absolute(data).string();
-  config.hub_url = hub;
-  config.user = user;
-  fs::copy_file(ca, config.ca_file(), fs::copy_options::overwrite_existing, ec);
-  if (ec) return fail(Status(Code::kIo, "cannot read the hub CA " + ca + ": " + ec.message()));
-  auto store = Store::open({config.store_path()}, process_clock());
-  if (!store.ok()) return fail(store.status());
-  auto transport = make_curl_transport({hub, config.ca_file()});
-  json body{{"user", user},
-            {"password", read_password()},
-            {"device_id", (*store)->device_id()},
-            {"device_name", device_name},
-            {"client_version", "0.1.0"}};
-  auto r = transport->request("POST", "/v1/login", body.dump(), "");
-  if (!r.ok()) return fail(r.status());
-  auto reply = protocol::parse_json(r->body);
-  if (!reply.ok()) return fail(reply.status());
-  if (r->status != 200) return fail(protocol::parse_error_body(*reply, Code::kUnauthenticated));
-  auto role = parse_role((*reply)["role"].get<std::string>());
-  if (!role.ok()) return fail(role.status());
-  config.role = *role;
-  config.district = (*reply)["district"].get<std::string>();
-  config.token = (*reply)["token"].get<std::string>();
-  config.token_expires_ms = (*reply)["expires_ms"].get<int64_t>();
-  config.max_drift_ms = (*reply)["max_drift_ms"].get<int64_t>();
-  if (Status s = save_client_config(config); !s.ok()) return fail(s);
-  fs::permissions(config.data_dir + "/client.json", fs::perms::owner_read | fs::perms::owner_write,
-                  ec);
-  std::cout << "enrolled " << user << " (" << role_name(config.role)
-            << (config.district.empty() ? "" : " " + config.district) << ") on device "
-            << (*store)->device_id() << "\n";
-  store->reset();
-  auto client = Client::open(config.data_dir);
+  auto config = enroll({data, hub, ca, user, read_password(), device_name});
+  if (!config.ok()) return fail(config.status());
+  auto client = Client::open(config->data_dir);
   if (!client.ok()) return fail(client.status());
+  std::cout << "enrolled " << user << " (" << role_name(config->role)
+            << (config->district.empty() ? "" : " " + config->district) << ") on device "
+            << client->store->device_id() << "\n";
   return run_sync(*client, false, false);
 }
 
@@ -288,19 +268,34 @@ int run_task_list(Client& c, bool as_json) {
   return 0;
 }
 
-int run_rows(Client& c, const std::string& table, bool as_json) {
-  auto rows = c.store->rows(table, read_filter(c.config.principal()));
-  if (!rows.ok()) return fail(rows.status());
+// warnings: the local rules' verdicts with the hub's open warnings, most urgent first.
+int run_warnings(Client& c, bool as_json, int64_t now) {
+  auto items = current_warnings(*c.store, c.config.principal(), now);
+  if (!items.ok()) return fail(items.status());
   json out = json::array();
-  for (const Row& r : *rows) {
-    json fields = json::object();
-    for (const auto& [name, v] : r.fields) fields[name] = json::parse(v.value);
-    out.push_back(json{{"id", r.id}, {"scope", r.scope}, {"fields", fields}});
+  for (const WarningItem& i : *items) {
+    json j = warning_json(i.warning);
+    j["source"] = i.from_hub ? (i.raised_locally ? "hub" : "hub, no longer raised here")
+                             : "local (not yet at the hub)";
+    j["acknowledged"] = i.ack.acknowledged;
+    j["acknowledged_by"] = i.ack.acknowledged_by;
+    j["disputed"] = i.ack.disputed_open;
+    j["answered_by_me"] = i.acked_by_me;
+    out.push_back(j);
   }
   if (as_json) {
     std::cout << out.dump() << "\n";
-  } else {
-    for (const json& r : out) std::cout << r.dump() << "\n";
+    return 0;
+  }
+  if (out.empty()) std::cout << "no warnings\n";
+  for (const json& w : out) {
+    std::cout << w["id"].get<std::string>() << "  [" << w["stage"].get<std::string>() << "] "
+              << w["district"].get<std::string>() << "  due " << w["due"].get<std::string>() << "  "
+              << w["message_en"].get<std::string>() << "\n    " << w["message_th"].get<std::string>()
+              << "\n    source: " << w["source"].get<std::string>()
+              << (w["answered_by_me"].get<bool>() ? ", answered" : "")
+              << (w["disputed"].get<bool>() ? ", disputed" : "")
+              << (w.contains("silenced_by") ? ", silenced" : "") << "\n";
   }
   return 0;
 }
@@ -450,16 +445,39 @@ int run_cli(int argc, char** argv) {
   dispute->add_option("warning_id", id)->required();
   dispute->add_option("--reason", reason)->required();
 
+  auto* resolve = app.add_subcommand("resolve", "province: resolve a dispute (escalation resumes)");
+  resolve->add_option("ack_id", id, "the dispute's ack row id")->required();
+  resolve->add_option("--resolution", reason, "how it was resolved")->required();
+  SilenceEntry silence_args;
+  std::string silence_until;
+  auto* silence = app.add_subcommand("silence", "province: silence a district's warnings (audited)");
+  silence->add_option("--district", silence_args.district)->required();
+  silence->add_option("--rule", silence_args.rule, "task_deadline|budget_curve|bmn_curve (default all)");
+  silence->add_option("--subject", silence_args.subject, "task id or indicator subject (default all)");
+  silence->add_option("--until", silence_until, "end, YYYY-MM-DD[THH:MM] Thai time")->required();
+  silence->add_option("--reason", silence_args.reason, "e.g. the approved extension letter")->required();
+
   auto* conflicts = app.add_subcommand("conflicts", "concurrent edits kept for review");
   json_flag(conflicts);
   auto* retry = app.add_subcommand("retry", "queue the changes the hub refused again");
   auto* exp = app.add_subcommand("export", "canonical dump of the local state");
   exp->add_flag("--json", as_json, "canonical JSON (the only format)")->required();
 
+  GuiOptions gui_options;
+  std::string gui_lang = "th";
+  auto* gui = app.add_subcommand("gui", "the desktop window (also: no command at all)");
+  gui->add_option("--lang", gui_lang, "th|en: the language it starts in")
+      ->check(CLI::IsMember({"th", "en"}));
+  gui->add_option("--screenshot", gui_options.screenshot, "render, write this PNG and exit");
+  gui->add_option("--view", gui_options.view, "screenshot: district|province|popup|enroll");
+  gui->add_option("--frames", gui_options.frames, "screenshot: frames to render first");
+  gui->add_option("--size", gui_options.size, "window size WIDTHxHEIGHT");
+
   CLI11_PARSE(app, argc, argv);
-  if (app.get_subcommands().empty()) {
-    std::cout << app.help() << "\n(The desktop window is not part of this build yet; use a command.)\n";
-    return 0;
+  if (app.get_subcommands().empty() || gui->parsed()) {
+    gui_options.data_dir = data;
+    gui_options.lang = gui_lang == "en" ? Lang::kEn : Lang::kTh;
+    return run_gui(gui_options);
   }
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });
@@ -516,12 +534,33 @@ int run_cli(int argc, char** argv) {
     return done(c.write(review_entry(*row, verify->parsed(), c.config.user, now, note)),
                 verify->parsed() ? "verified" : "returned for quality");
   }
-  if (warnings->parsed()) return run_rows(c, "warning", as_json);
+  if (warnings->parsed()) return run_warnings(c, as_json, now);
   if (ack->parsed() || dispute->parsed()) {
-    auto w = c.row("warning", id);
-    if (!w.ok()) return fail(w.status());
-    return done(c.write(ack_entry(*w, c.config.user, now, dispute->parsed(), reason)),
+    // A warning the hub raised, or one the local rules raise offline (same id as the hub's).
+    std::string scope;
+    if (auto w = c.row("warning", id); w.ok()) scope = w->scope;
+    if (scope.empty()) {
+      auto items = current_warnings(*c.store, c.config.principal(), now);
+      if (!items.ok()) return fail(items.status());
+      for (const WarningItem& i : *items) {
+        if (i.warning.id == id) scope = i.warning.district;
+      }
+    }
+    if (scope.empty()) return fail(Status(Code::kNotFound, "no warning " + id + " here"));
+    return done(c.write(ack_entry(id, scope, c.config.user, now, dispute->parsed(), reason)),
                 dispute->parsed() ? "dispute recorded" : "acknowledged");
+  }
+  if (resolve->parsed()) {
+    auto a = c.row("ack", id);
+    if (!a.ok()) return fail(a.status());
+    return done(c.write(resolve_entry(*a, c.config.user, now, reason)), "dispute resolved");
+  }
+  if (silence->parsed()) {
+    auto until = parse_thai_time(silence_until);
+    if (!until.ok()) return fail(until.status());
+    silence_args.until_ms = *until;
+    silence_args.user = c.config.user;
+    return done(c.write(silence_entry(silence_args, now)), "warnings silenced");
   }
   if (conflicts->parsed()) return run_conflicts(c, as_json);
   if (retry->parsed()) return run_retry(c);

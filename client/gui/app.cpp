@@ -1,0 +1,398 @@
+// The GUI's main loop: GLFW window, OpenGL 3 + Dear ImGui backends, event-driven redraws (the loop
+// sleeps in glfwWaitEventsTimeout when nothing changes), data reloads on the data thread, and the
+// screenshot test mode.
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+#include "app.h"
+
+namespace lwc::client::gui {
+
+namespace {
+
+// Input callbacks chained in front of ImGui's: any input means "draw the next frames".
+int g_frames_due = 3;  // UI thread only
+void on_input() {
+  g_frames_due = std::max(g_frames_due, 3);
+}
+void on_key(GLFWwindow*, int, int, int, int) {
+  on_input();
+}
+void on_char(GLFWwindow*, unsigned) {
+  on_input();
+}
+void on_mouse(GLFWwindow*, int, int, int) {
+  on_input();
+}
+void on_cursor(GLFWwindow*, double, double) {
+  on_input();
+}
+void on_scroll(GLFWwindow*, double, double) {
+  on_input();
+}
+void on_size(GLFWwindow*, int, int) {
+  on_input();
+}
+void on_focus(GLFWwindow*, int) {
+  on_input();
+}
+
+bool write_png(const std::string& path, int width, int height) {
+  std::vector<unsigned char> pixels(size_t(width) * height * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  // OpenGL rows run bottom-up; PNG rows top-down.
+  std::vector<unsigned char> flipped(pixels.size());
+  const size_t row = size_t(width) * 4;
+  for (int y = 0; y < height; ++y) {
+    std::copy_n(&pixels[size_t(height - 1 - y) * row], row, &flipped[size_t(y) * row]);
+  }
+  for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
+  return stbi_write_png(path.c_str(), width, height, 4, flipped.data(), int(row)) != 0;
+}
+
+void apply_style() {
+  ImGui::StyleColorsLight();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.WindowRounding = 0;
+  s.FrameRounding = 4;
+  s.GrabRounding = 4;
+  s.TabRounding = 4;
+  s.PopupRounding = 6;
+  s.FramePadding = ImVec2(8, 5);
+  s.ItemSpacing = ImVec2(10, 7);
+  s.CellPadding = ImVec2(8, 5);
+  s.WindowPadding = ImVec2(14, 12);
+  s.Colors[ImGuiCol_WindowBg] = colour_vec(0xF3F5F8);
+  s.Colors[ImGuiCol_ChildBg] = colour_vec(0xFFFFFF, 0.0f);
+  s.Colors[ImGuiCol_PopupBg] = colour_vec(0xFFFFFF);
+  s.Colors[ImGuiCol_Button] = colour_vec(0xD3E3F8);
+  s.Colors[ImGuiCol_ButtonHovered] = colour_vec(0xB3D1F5);
+  s.Colors[ImGuiCol_ButtonActive] = colour_vec(0x90BDF0);
+  s.Colors[ImGuiCol_Text] = colour_vec(0x1C2430);
+  s.Colors[ImGuiCol_TableHeaderBg] = colour_vec(0xDDE3EA);
+  s.Colors[ImGuiCol_Tab] = colour_vec(0xDDE3EA);
+  s.Colors[ImGuiCol_TabActive] = colour_vec(0xFFFFFF);
+  s.Colors[ImGuiCol_TabHovered] = colour_vec(0xBBDEFB);
+  s.Colors[ImGuiCol_FrameBg] = colour_vec(0xFFFFFF);
+  s.Colors[ImGuiCol_Border] = colour_vec(0xC5CED8);
+  s.Colors[ImGuiCol_ModalWindowDimBg] = colour_vec(0x000000, 0.45f);
+  s.FrameBorderSize = 1;
+}
+
+}  // namespace
+
+App::App(GuiOptions opts, GLFWwindow* w)
+    : options(std::move(opts)),
+      lang(options.lang),
+      window(w),
+      main_queue_([] { glfwPostEmptyEvent(); }) {
+  auto c = load_client_config(options.data_dir);
+  if (c.ok()) {
+    config = *c;
+    start_workers();
+  } else {
+    config_error = c.status();
+  }
+}
+
+App::~App() = default;
+
+void App::start_workers() {
+  StoreOptions store{config->store_path()};
+  store.max_drift_ms = config->max_drift_ms;
+  store_worker_ = std::make_unique<StoreWorker>(store, process_clock());
+  if (options.screenshot.empty()) {  // the test mode never touches the network
+    SyncWorkerOptions o;
+    o.store = store;
+    o.token = config->token;
+    const ClientConfig cfg = *config;
+    o.make_transport = [cfg] { return make_curl_transport({cfg.hub_url, cfg.ca_file()}); };
+    o.on_change = [] { glfwPostEmptyEvent(); };
+    sync_ = std::make_unique<SyncWorker>(o);
+    sync_->start();
+  }
+  reload();
+}
+
+void App::enrolled(ClientConfig c) {
+  config = std::move(c);
+  config_error = {};
+  start_workers();
+  notify(f("gui.enroll.done", {config->user}));
+}
+
+void App::reload() {
+  if (!store_worker_) return;
+  if (loading_) {
+    reload_again_ = true;
+    return;
+  }
+  loading_ = true;
+  const Principal who = config->principal();
+  store_worker_->post([this, who](Store& store) {
+    auto snap =
+        std::make_shared<Result<Snapshot>>(load_snapshot(store, who, process_clock().now_ms()));
+    auto pending = store.outbox_size();
+    auto last = store.get_meta("last_sync_ms");
+    const int64_t pending_n = pending.ok() ? *pending : 0;
+    const int64_t last_ms = last.ok() && !last->empty() ? std::stoll(*last) : 0;
+    main_queue_.post([this, snap, pending_n, last_ms] {
+      loading_ = false;
+      local_pending = pending_n;
+      local_last_sync_ms = last_ms;
+      if (snap->ok()) {
+        snapshot = std::make_shared<const Snapshot>(std::move(*snap).value());
+        load_error = {};
+      } else {
+        load_error = snap->status();
+      }
+      loaded_at_ms_ = process_clock().now_ms();
+      if (reload_again_) {
+        reload_again_ = false;
+        reload();
+      }
+    });
+  });
+}
+
+void App::write(std::vector<RowWrite> writes, std::string done_text) {
+  if (!config || !store_worker_) return;
+  for (const RowWrite& w : writes) {
+    for (const auto& fw : w.fields) {
+      Change c{w.table, w.id, w.scope, fw.field, FieldVersion{fw.value, Hlc{1}, "", {}}};
+      if (Status s = validate_change(c, config->principal()); !s.ok()) {
+        notify(s.message(), true);
+        return;
+      }
+    }
+  }
+  ++writes_in_flight;
+  store_worker_->post([this, writes = std::move(writes), done_text](Store& store) {
+    Status result;
+    for (const RowWrite& w : writes) {
+      auto r = store.write_local(w.table, w.id, w.scope, w.fields);
+      if (!r.ok()) {
+        result = r.status();
+        break;
+      }
+    }
+    main_queue_.post([this, result, done_text] {
+      --writes_in_flight;
+      if (result.ok()) {
+        notify(done_text);
+        if (sync_) sync_->local_write();
+      } else {
+        notify(result.message(), true);
+      }
+      reload();
+    });
+  });
+}
+
+void App::notify(std::string text, bool error) {
+  message = std::move(text);
+  message_error = error;
+  message_until_ms = process_clock().now_ms() + (error ? 15'000 : 6'000);
+}
+
+void App::sync_now() {
+  if (sync_) sync_->sync_now();
+}
+
+bool App::poll() {
+  bool changed = main_queue_.drain() > 0;
+  if (sync_) {
+    SyncState s = sync_->state();
+    changed |= s.online != sync.online || s.syncing != sync.syncing ||
+               s.progress.done != sync.progress.done || s.pending != sync.pending ||
+               s.last_sync_ms != sync.last_sync_ms || s.last_error != sync.last_error ||
+               s.streaming != sync.streaming;
+    sync = s;
+    if (s.data_generation != loaded_generation_) {
+      loaded_generation_ = s.data_generation;
+      reload();
+    }
+  }
+  const int64_t now = process_clock().now_ms();
+  // Stages move with the clock: reload once a minute even without new data.
+  if (snapshot && !loading_ && now - loaded_at_ms_ > 60'000) reload();
+  if (message_until_ms && now > message_until_ms) {
+    message.clear();
+    message_until_ms = 0;
+    changed = true;
+  }
+  changed |= enroll_screen.poll(*this);
+  return changed;
+}
+
+bool App::ready_for_screenshot() const {
+  if (!config) return true;  // the enroll screen
+  return (snapshot || !load_error.ok()) && !loading_ && writes_in_flight == 0;
+}
+
+std::string App::glyph_report() const {
+  std::string missing;
+  auto check = [&](std::string_view text) {
+    std::string m = missing_glyphs(fonts.regular, text);
+    if (!m.empty() && missing.find(m) == std::string::npos) missing += m;
+  };
+  for (const Text& t : all_texts()) check(lang == Lang::kTh ? t.th : t.en);
+  if (snapshot) {
+    for (const DistrictFigures& d : snapshot->districts) check(d.name_th + d.name_en);
+    for (const TaskItem& t : snapshot->tasks) check(t.title + t.letter_no);
+    for (const InboxItem& w : snapshot->warnings)
+      check(w.top.warning.title + w.top.warning.message_th);
+    for (const WorkGroupFigure& g : snapshot->work_groups) check(g.name_th + g.name_en);
+  }
+  return missing;
+}
+
+void App::frame() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - StatusBar::kHeight));
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("##main", nullptr, flags);
+  if (!fonts.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour_vec(0xC62828));
+    ImGui::TextWrapped("%s", fonts.error.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!config || options.view == "enroll") {
+    enroll_screen.draw(*this);
+  } else if (!load_error.ok()) {
+    ImGui::TextWrapped("%s: %s", std::string(t("gui.load_failed")).c_str(),
+                       load_error.message().c_str());
+  } else if (!snapshot) {
+    ImGui::TextUnformatted(std::string(t("gui.loading")).c_str());
+  } else if (options.view == "province" || options.view == "charts" ||
+             (options.view != "district" && options.view != "popup" && province_role())) {
+    province_view.draw(*this);
+  } else if (!snapshot->districts.empty()) {
+    district_view.draw(*this, snapshot->districts.front());
+  }
+  ImGui::End();
+  status_bar.draw(*this);
+  if (config && snapshot && (options.screenshot.empty() || options.view == "popup"))
+    popup.draw(*this);
+}
+
+int run_app(const GuiOptions& options) {
+  int width = 1280, height = 800;
+  if (std::sscanf(options.size.c_str(), "%dx%d", &width, &height) != 2 || width < 320 ||
+      height < 240) {
+    std::cerr << "lwc-client: --size is WIDTHxHEIGHT, e.g. 1280x800\n";
+    return 2;
+  }
+  glfwSetErrorCallback([](int code, const char* text) {
+    std::cerr << "lwc-client: GLFW error " << code << ": " << text << "\n";
+  });
+  if (!glfwInit()) {
+    std::cerr << "lwc-client: cannot open a window (no display?); the command line still works: "
+                 "lwc-client --help\n";
+    return 3;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 2);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "LWC — ศูนย์เตือนภัยลำปาง", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    return 3;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  // Ours first: ImGui's backend chains to the callbacks installed before it.
+  glfwSetKeyCallback(window, on_key);
+  glfwSetCharCallback(window, on_char);
+  glfwSetMouseButtonCallback(window, on_mouse);
+  glfwSetCursorPosCallback(window, on_cursor);
+  glfwSetScrollCallback(window, on_scroll);
+  glfwSetWindowSizeCallback(window, on_size);
+  glfwSetWindowFocusCallback(window, on_focus);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // no imgui.ini next to the officer's documents
+  apply_style();
+  int exit_code = 0;
+  {
+    App app(options, window);
+    app.fonts = load_fonts(app.glyph_ranges);
+    if (!app.fonts.error.empty()) std::cerr << "lwc-client: " << app.fonts.error << "\n";
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 150");
+
+    const bool screenshot = !options.screenshot.empty();
+    int frames_after_ready = 0;
+    while (!glfwWindowShouldClose(window)) {
+      if (screenshot || g_frames_due > 0) {
+        glfwPollEvents();
+      } else {
+        // Nothing to draw: sleep until input, a worker's wake-up, or a periodic check.
+        glfwWaitEventsTimeout(app.sync.syncing ? 0.25 : 2.0);
+      }
+      if (app.poll()) g_frames_due = std::max(g_frames_due, 2);
+      if (!screenshot && g_frames_due <= 0) continue;
+      --g_frames_due;
+
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      app.frame();
+      ImGui::Render();
+      int fb_w, fb_h;
+      glfwGetFramebufferSize(window, &fb_w, &fb_h);
+      glViewport(0, 0, fb_w, fb_h);
+      glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+      if (screenshot && app.ready_for_screenshot() && ++frames_after_ready >= options.frames) {
+        if (!write_png(options.screenshot, fb_w, fb_h)) {
+          std::cerr << "lwc-client: cannot write " << options.screenshot << "\n";
+          exit_code = 1;
+        }
+        const std::string missing = app.glyph_report();
+        if (!app.fonts.error.empty() || !missing.empty()) {
+          std::cerr << "lwc-client: broken frame: " << app.fonts.error
+                    << (missing.empty() ? "" : " no glyph for " + missing) << "\n";
+          exit_code = 1;
+        }
+        if (!app.load_error.ok()) {
+          std::cerr << "lwc-client: " << app.load_error.to_string() << "\n";
+          exit_code = 1;
+        }
+        break;
+      }
+      glfwSwapBuffers(window);
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+  }  // the workers stop here (SyncWorker::stop interrupts the stream)
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return exit_code;
+}
+
+}  // namespace lwc::client::gui
+
+namespace lwc::client {
+int run_gui(const GuiOptions& options) {
+  return gui::run_app(options);
+}
+}  // namespace lwc::client

@@ -1,0 +1,222 @@
+// The desktop window's application object and its windows. One window (screen or area) per file:
+//   app.cpp            App: GLFW/OpenGL/ImGui setup, the main loop, data reloads, screenshots
+//   fonts.cpp          TLWG Loma found at run time, Thai glyph ranges, the glyph check
+//   widgets.cpp        colours, stage chips, tiles, bar charts (ImGui draw list)
+//   enroll_screen.cpp  first run: hub URL, CA file, user, password (enrolment off the UI thread)
+//   status_bar.cpp     online/offline, pending, last sync, Sync now, progress, language
+//   district_view.cpp  tiles, task list, entry forms (entry_forms.cpp), warnings inbox
+//   warning_popup.cpp  the modal a new warning opens until it is acknowledged or disputed
+//   province_view.cpp  district × programme matrix, charts, verification queue
+//
+// Threads: everything here runs on the UI thread. Store work goes to App::store_worker_ and network
+// work to App::sync_ (SyncWorker) or a std::async whose future is polled with a zero timeout; their
+// results come back through App::main_queue_, drained once per frame.
+#pragma once
+
+#include <imgui.h>
+
+#include <future>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lwc/client/config.h"
+#include "lwc/client/enroll.h"
+#include "lwc/client/gui.h"
+#include "lwc/client/store_worker.h"
+#include "lwc/client/sync_worker.h"
+#include "lwc/client/view_model.h"
+#include "lwc/entries.h"
+
+struct GLFWwindow;
+
+namespace lwc::client::gui {
+
+class App;
+
+struct Fonts {
+  ImFont* regular = nullptr;
+  ImFont* bold = nullptr;
+  ImFont* big = nullptr;
+  std::string path;   // the font file used ("" when the Thai font is missing)
+  std::string error;  // why the Thai font could not be used
+};
+// Finds TLWG Loma (LWC_FONT, fontconfig, the Debian path) and adds it to the atlas with Thai and
+// Latin glyphs plus every character of the strings table. Without it: ImGui's default font and
+// `error`.
+Fonts load_fonts(ImVector<ImWchar>& ranges_storage);
+// Characters of `text` the font has no glyph for (U+XXXX list, "" when all are there).
+std::string missing_glyphs(ImFont* font, std::string_view text);
+
+// --- widgets.cpp ---
+ImU32 colour(uint32_t rgb, float alpha = 1.0f);
+ImVec4 colour_vec(uint32_t rgb, float alpha = 1.0f);
+uint32_t tint(uint32_t rgb, float toward_white);  // mixes with white: 0 = rgb, 1 = white
+// A small rounded label in the stage's colour ("ทวงถาม").
+void stage_chip(Stage s, Lang lang);
+void status_chip(TileStatus s, Lang lang);
+void draw_tile(const Tile& tile, const Fonts& fonts, ImVec2 size, Lang lang);
+struct Bar {
+  std::string label;
+  double value = 0;    // in the chart's unit
+  double target = -1;  // per-bar target marker (-1: none)
+  uint32_t rgb = 0x1565C0;
+  std::string text;  // drawn after the bar
+};
+// Horizontal bars (one row per bar) scaled to max_value, with an optional common target line.
+void bar_chart(const char* id, const std::vector<Bar>& bars, double max_value, double common_target,
+               const std::string& target_label, float label_width);
+void help_marker(const std::string& text);
+
+// --- the windows ---
+
+class EnrollScreen {
+ public:
+  void draw(App& app);
+  // Takes the enrolment result when it has arrived (zero-timeout poll); true when it did.
+  bool poll(App& app);
+
+ private:
+  char hub_[256] = "https://127.0.0.1:8443";
+  char ca_[512] = "";
+  char user_[64] = "";
+  char password_[128] = "";
+  std::future<Result<ClientConfig>> pending_;
+  std::string error_;
+};
+
+class StatusBar {
+ public:
+  static constexpr float kHeight = 40.0f;
+  void draw(App& app);
+};
+
+class WarningPopup {
+ public:
+  void draw(App& app);
+  // Shows one item now (from the inbox), even if the officer answered it before.
+  void open(const InboxItem& item);
+  // Open warnings the officer has not answered in this session, most urgent first.
+  size_t queued(const App& app) const;
+
+ private:
+  const InboxItem* next(const App& app) const;
+  std::set<std::string>
+      answered_;  // subject keys answered this session (until the reload shows it)
+  std::optional<InboxItem> forced_;
+  bool disputing_ = false;
+  char reason_[512] = "";
+};
+
+class EntryForms {
+ public:
+  void draw(App& app, const DistrictFigures& d);
+
+ private:
+  void budget(App& app, const DistrictFigures& d);
+  void bmn(App& app, const DistrictFigures& d);
+  int group_ = 0;
+  double amount_ = 0;
+  char budget_as_of_[16] = "";
+  int collected_ = 0, entered_ = 0, updated_ = 0;
+  char bmn_as_of_[16] = "";
+  // A figure waiting for "are you sure?".
+  std::optional<RowWrite> confirm_write_;
+  std::string confirm_text_;
+  bool open_confirm_ = false;
+};
+
+class DistrictView {
+ public:
+  void draw(App& app, const DistrictFigures& d);
+
+ private:
+  void tasks(App& app, const DistrictFigures& d);
+  void inbox(App& app);
+  EntryForms forms_;
+  std::string submit_task_;
+  char doc_ref_[128] = "";
+};
+
+class ProvinceView {
+ public:
+  void draw(App& app);
+
+ private:
+  void matrix(App& app);
+  void charts(App& app);
+  void queue(App& app);
+  void warnings(App& app);
+  std::string return_id_;
+  char note_[512] = "";
+  std::string drill_;          // a district opened from the matrix ("" none)
+  bool charts_shown_ = false;  // the screenshot mode's --view charts selected the tab once
+  DistrictView district_;
+};
+
+// --- the application ---
+
+class App {
+ public:
+  App(GuiOptions options, GLFWwindow* window);
+  ~App();
+
+  // One frame of UI (between ImGui::NewFrame and ImGui::Render).
+  void frame();
+  // Polls workers, drains results; true when something changed and a redraw is due.
+  bool poll();
+  bool ready_for_screenshot() const;
+  // Checks the visible strings have glyphs: "" or what is missing.
+  std::string glyph_report() const;
+
+  // --- for the windows ---
+  std::string_view t(std::string_view key) const { return tr(key, lang); }
+  std::string f(std::string_view key, std::initializer_list<std::string> args) const {
+    return fmt(key, lang, args);
+  }
+  // Validates each write with the hub's rules, then writes on the data thread; a message says how
+  // it went (done_key on success), the sync worker pushes it, and the snapshot reloads.
+  void write(std::vector<RowWrite> writes, std::string done_text);
+  void notify(std::string text, bool error = false);
+  void sync_now();
+  void reload();
+  void enrolled(ClientConfig config);
+  bool province_role() const { return config && config->role != Role::kDistrict; }
+
+  GuiOptions options;
+  Lang lang;
+  GLFWwindow* window;
+  Fonts fonts;
+  ImVector<ImWchar> glyph_ranges;
+  std::optional<ClientConfig> config;
+  Status config_error;
+  std::shared_ptr<const Snapshot> snapshot;
+  Status load_error;
+  SyncState sync;
+  int64_t local_pending = 0, local_last_sync_ms = 0;  // from the store, until the worker reports
+  std::string message;
+  bool message_error = false;
+  int64_t message_until_ms = 0;
+  int writes_in_flight = 0;
+
+  EnrollScreen enroll_screen;
+  StatusBar status_bar;
+  WarningPopup popup;
+  DistrictView district_view;
+  ProvinceView province_view;
+
+ private:
+  void start_workers();
+
+  bool loading_ = false, reload_again_ = false;
+  uint64_t loaded_generation_ = 0;
+  int64_t loaded_at_ms_ = 0;
+  // Declared last: destroyed first, while everything their jobs touch still exists.
+  MainQueue main_queue_;
+  std::unique_ptr<StoreWorker> store_worker_;
+  std::unique_ptr<SyncWorker> sync_;
+};
+
+}  // namespace lwc::client::gui

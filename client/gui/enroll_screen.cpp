@@ -1,0 +1,76 @@
+// First run: the data directory has no client.json. The officer gives the hub address, the hub's CA
+// file (from the province), the account and the password; enrolment runs on a std::async thread and
+// the screen polls its future with a zero timeout — the window keeps drawing meanwhile.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <chrono>
+
+#include "app.h"
+
+namespace lwc::client::gui {
+
+bool EnrollScreen::poll(App& app) {
+  if (!pending_.valid()) return false;
+  if (pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  auto result = pending_.get();
+  if (result.ok()) {
+    error_.clear();
+    std::fill(std::begin(password_), std::end(password_), '\0');
+    app.enrolled(*result);
+  } else {
+    error_ = result.status().message();
+  }
+  return true;
+}
+
+void EnrollScreen::draw(App& app) {
+  const float w = 620;
+  ImGui::SetCursorPosX(std::max(20.0f, (ImGui::GetWindowWidth() - w) / 2));
+  ImGui::BeginChild("enroll", ImVec2(w, 0), false);
+  ImGui::PushFont(app.fonts.big);
+  ImGui::TextUnformatted(std::string(app.t("gui.app.title")).c_str());
+  ImGui::PopFont();
+  ImGui::TextWrapped("%s", std::string(app.t("gui.enroll.intro")).c_str());
+  ImGui::Spacing();
+  const bool busy = pending_.valid();
+  ImGui::BeginDisabled(busy);
+  ImGui::PushItemWidth(-1);
+  ImGui::TextUnformatted(std::string(app.t("gui.enroll.hub")).c_str());
+  ImGui::InputText("##hub", hub_, sizeof hub_);
+  ImGui::TextUnformatted(std::string(app.t("gui.enroll.ca")).c_str());
+  ImGui::InputTextWithHint("##ca", "/path/to/ca.pem", ca_, sizeof ca_);
+  ImGui::TextUnformatted(std::string(app.t("gui.enroll.user")).c_str());
+  ImGui::InputText("##user", user_, sizeof user_);
+  ImGui::TextUnformatted(std::string(app.t("gui.enroll.password")).c_str());
+  ImGui::InputText("##password", password_, sizeof password_, ImGuiInputTextFlags_Password);
+  ImGui::PopItemWidth();
+  ImGui::Spacing();
+  const bool complete = hub_[0] && ca_[0] && user_[0] && password_[0];
+  ImGui::BeginDisabled(!complete);
+  if (ImGui::Button(std::string(app.t("gui.enroll.button")).c_str(), ImVec2(200, 0))) {
+    EnrollRequest req{app.options.data_dir, hub_, ca_, user_, password_};
+    pending_ = std::async(std::launch::async, [req] {
+      auto r = enroll(req);
+      glfwPostEmptyEvent();  // wake the UI loop: the answer is ready
+      return r;
+    });
+    error_.clear();
+  }
+  ImGui::EndDisabled();
+  ImGui::EndDisabled();
+  if (busy) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(std::string(app.t("gui.enroll.connecting")).c_str());
+  }
+  if (!error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour_vec(0xC62828));
+    ImGui::TextWrapped("%s", (std::string(app.t("gui.enroll.failed")) + " " + error_).c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", app.f("gui.enroll.data_dir", {app.options.data_dir}).c_str());
+  ImGui::EndChild();
+}
+
+}  // namespace lwc::client::gui

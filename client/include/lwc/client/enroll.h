@@ -1,0 +1,24 @@
+// Enrolment of this device with the hub: POST /v1/login with the account's password, then
+// DATA_DIR/client.json (0600) and the pinned CA in DATA_DIR/hub-ca.pem. Used by `lwc-client enroll`
+// and the GUI's first-run screen (which calls it off the UI thread: it blocks on the network).
+#pragma once
+
+#include <string>
+
+#include "lwc/client/config.h"
+#include "lwc/status.h"
+
+namespace lwc::client {
+
+struct EnrollRequest {
+  std::string data_dir, hub_url, ca_file, user, password;
+  std::string device_name = "lwc-client";
+  long connect_timeout_ms = 5000;
+};
+
+// On success the directory holds client.json, hub-ca.pem and client.db (device id created).
+// Failures: kIo (directory, CA file, no link), kUnauthenticated (wrong password), kRateLimited, …
+// with the hub's message; nothing is written to client.json unless the login succeeded.
+Result<ClientConfig> enroll(const EnrollRequest& request);
+
+}  // namespace lwc::client
