@@ -110,7 +110,7 @@ void App::start_workers() {
   StoreOptions store{config->store_path()};
   store.max_drift_ms = config->max_drift_ms;
   store_worker_ = std::make_unique<StoreWorker>(store, process_clock());
-  if (options.screenshot.empty()) {  // the test mode never touches the network
+  if (options.screenshot.empty() || options.live) {  // the test mode connects only when --live
     SyncWorkerOptions o;
     o.store = store;
     o.token = config->token;
@@ -235,8 +235,10 @@ bool App::poll() {
 }
 
 bool App::ready_for_screenshot() const {
-  if (!config) return true;  // the enroll screen
-  return (snapshot || !load_error.ok()) && !loading_ && writes_in_flight == 0;
+  if (!config) return true;                                                  // the enroll screen
+  if (options.live && sync.rounds == 0 && sync.failures == 0) return false;  // first round
+  return (snapshot || !load_error.ok()) && !loading_ && writes_in_flight == 0 && !reload_again_ &&
+         (!sync_ || sync.data_generation == loaded_generation_);
 }
 
 std::string App::glyph_report() const {

@@ -472,6 +472,7 @@ int run_cli(int argc, char** argv) {
   gui->add_option("--view", gui_options.view, "screenshot: district|province|popup|enroll");
   gui->add_option("--frames", gui_options.frames, "screenshot: frames to render first");
   gui->add_option("--size", gui_options.size, "window size WIDTHxHEIGHT");
+  gui->add_flag("--live", gui_options.live, "screenshot: sync with the hub first");
 
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty() || gui->parsed()) {

@@ -17,6 +17,7 @@ struct GuiOptions {
   std::string screenshot;
   std::string view = "auto";  // district | province | popup | enroll | auto (by role)
   int frames = 3;
+  bool live = false;  // screenshot: sync with the hub first (one round), as a normal run does
 };
 
 int run_gui(const GuiOptions& options);
