@@ -106,7 +106,7 @@ class Background {
 
 }  // namespace
 
-TEST_CASE("e2e warnings: offline client and hub raise one warning; live event; escalation",
+TEST_CASE("e2e warnings: offline client and hub raise one warning, live event, escalation",
           "[e2e][warnings]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"), json::object(), {now_env("2027-03-10T09:00")});

@@ -70,7 +70,7 @@ using V = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("hub rules: a task walks warn -> follow -> demand -> escalated; each raised once",
+TEST_CASE("hub rules: a task walks warn -> follow -> demand -> escalated, each raised once",
           "[hub-rules]") {
   HubFixture f;
   f.clock.set_ms(at("2026-12-01", 9));
@@ -122,7 +122,7 @@ TEST_CASE("hub rules: a task walks warn -> follow -> demand -> escalated; each r
   for (const Warning& w : sunk) CHECK(cleared(f, w.id));
 }
 
-TEST_CASE("hub rules: acknowledgement stops escalation; a dispute pauses it until resolved",
+TEST_CASE("hub rules: acknowledgement stops escalation, a dispute pauses it until resolved",
           "[hub-rules]") {
   HubFixture f;
   f.clock.set_ms(at("2026-12-01", 9));

@@ -448,7 +448,7 @@ TEST_CASE("Warn-stage warnings: one digest per office per day at the digest hour
   n->stop();
 }
 
-TEST_CASE("A 4xx answer fails the message for good and records why; 429 is retried", "[notify]") {
+TEST_CASE("A 4xx answer fails the message for good and records why, 429 is retried", "[notify]") {
   lwc::test::TempDir dir;
   FakeClock clock(kT0);
   SECTION("400 is permanent") {

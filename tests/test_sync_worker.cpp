@@ -300,7 +300,7 @@ TEST_CASE("sync worker: an announcement on the event stream pulls at once", "[sy
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
 }
 
-TEST_CASE("sync worker: state() never waits for a running round; progress is published",
+TEST_CASE("sync worker: state() never waits for a running round, progress is published",
           "[sync_worker]") {
   Fixture f;
   for (int i = 0; i < 10; ++i) write_hub_row(f.hub, "row " + std::to_string(i));

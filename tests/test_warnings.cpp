@@ -166,7 +166,7 @@ TEST_CASE("task rule: a dispute pauses escalation until it is resolved", "[warni
   CHECK(resolve_entry(dispute, "province", 1, "").status().code() == Code::kInvalidArgument);
 }
 
-TEST_CASE("task rule: a submission clears it; one returned for quality raises it again", "[warnings]") {
+TEST_CASE("task rule: a submission clears it, one returned for quality raises it again", "[warnings]") {
   World w;
   Row task = w.task("2026-12-18", {"5202", "5203"});
   CHECK(w.eval(at("2026-12-19")).size() == 6);  // two districts × warn, follow, demand
@@ -190,7 +190,7 @@ TEST_CASE("task rule: a submission clears it; one returned for quality raises it
   CHECK(stages(late.eval(at("2026-12-17")), kRuleTaskDeadline) == V{"warn"});
 }
 
-TEST_CASE("budget rule: behind the curve warns; follow and demand need verified data", "[warnings]") {
+TEST_CASE("budget rule: behind the curve warns, follow and demand need verified data", "[warnings]") {
   World w;
   w.put(target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
   // 26 Nov (week of Mon 23 Nov): expected 30 % × 53/91 days = 17.5 %; 10 % is behind by > 5 points.
@@ -239,7 +239,7 @@ TEST_CASE("budget rule: behind the curve warns; follow and demand need verified 
   CHECK(demand->message_th.find("ยังไม่ได้รับการตรวจสอบ") != std::string::npos);
 }
 
-TEST_CASE("budget rule: work groups add up; no figure at all is stale data", "[warnings]") {
+TEST_CASE("budget rule: work groups add up, no figure at all is stale data", "[warnings]") {
   World w;
   w.put(target_entry({kBudgetIndicator, "5203", "", "2570", 1'000'000}));
   // No figure entered: warn (and, past the verification age, follow near the checkpoint).
@@ -370,7 +370,7 @@ TEST_CASE("rules configuration: JSON round trip and typed refusals", "[warnings]
   CHECK(ok->budget.checkpoints.size() == 4);
 }
 
-TEST_CASE("client inbox: local verdicts and hub rows are one list; nothing vanishes", "[warnings]") {
+TEST_CASE("client inbox: local verdicts and hub rows are one list, nothing vanishes", "[warnings]") {
   World w;  // plays the district client's replica of 5202
   Row task = w.task("2026-12-18", {"5202", "5203"});
   const Principal maemo{Role::kDistrict, "5202", "maemo"};
