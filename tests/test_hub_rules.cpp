@@ -249,3 +249,34 @@ TEST_CASE("hub rules: the weekly Monday summary is produced once, archived, per 
   f.hub->run_rules();
   CHECK(sent.empty());
 }
+
+TEST_CASE("hub rules: a warning written but not handed on before a crash is handed on at start",
+          "[hub-rules]") {
+  HubFixture f;
+  f.clock.set_ms(at("2026-12-01", 9));
+  Device planner{f, f.login("planner", new_id())};
+  auto a = task_entry({"directive", "", "ก", "2026-12-01", "2026-12-18", {"5202"}, ""});
+  planner.push(*a);
+  f.clock.set_ms(at("2026-12-16", 9));
+  REQUIRE(f.hub->run_rules()->size() == 1);  // raised and handed on (no sink: nothing to do)
+  CHECK(*f.hub->hand_off_unnotified() == 0);
+  // The follow stage is committed, then the process dies before the hand-off.
+  f.clock.set_ms(at("2026-12-18", 9));
+  auto ws = evaluate_rules(*f.hub->with_store([](Store& s) {
+    return load_rule_inputs(s, ScopeFilter::everything());
+  }), f.config.rules, f.clock.now_ms());
+  const Warning* follow = nullptr;
+  for (const Warning& w : ws) {
+    if (w.stage == Stage::kFollow) follow = &w;
+  }
+  REQUIRE(follow);
+  REQUIRE(f.hub->with_store([&](Store& s) {
+    return s.write_local("warning", follow->id, "5202", warning_fields(*follow), Store::Queue::kNone);
+  }).ok());
+  std::vector<Warning> handed;
+  f.hub->set_warning_sink([&](const std::vector<Warning>& w) { handed.insert(handed.end(), w.begin(), w.end()); });
+  REQUIRE(*f.hub->hand_off_unnotified() == 1);
+  REQUIRE(handed.size() == 1);
+  CHECK(handed[0].id == follow->id);
+  CHECK(*f.hub->hand_off_unnotified() == 0);  // once
+}

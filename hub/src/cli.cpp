@@ -221,6 +221,10 @@ int run_cli(int argc, char** argv) {
           std::cerr << "lwc-hub: cannot queue notifications: " << s.to_string() << std::endl;
         }
       });
+      // Warnings raised just before an unclean stop reach the outbox now (idempotent per day).
+      if (auto n = hub.hand_off_unnotified(); !n.ok()) {
+        std::cerr << "lwc-hub: " << n.status().to_string() << std::endl;
+      }
       // The weekly Monday summary, per office, through the same outbox.
       hub.set_summary_sink([n = notifier->get()](const std::string& office, const std::string& th,
                                                  const std::string& en, const std::string& period) {

@@ -104,8 +104,55 @@ Result<std::vector<Warning>> HubService::run_rules() {
     std::lock_guard lock(sink_mu_);
     if (warning_sink_) warning_sink_(raised);
   }
+  if (seq_after > 0) {  // handed on (or no sink): a restart need not offer these again
+    std::lock_guard lock(store_mu_);
+    LWC_RETURN_IF_ERROR(store_->set_meta("warnings_notified_seq", std::to_string(seq_after)));
+  }
   if (auto summary = produce_weekly_summary(now); !summary.ok()) return summary.status();
   return raised;
+}
+
+Result<size_t> HubService::hand_off_unnotified() {
+  std::lock_guard run_lock(rules_mu_);
+  std::vector<Warning> pending;
+  int64_t through = 0;
+  {
+    std::lock_guard lock(store_mu_);
+    auto meta = store_->get_meta("warnings_notified_seq");
+    if (!meta.ok()) return meta.status();
+    int64_t after = meta->empty() ? 0 : std::stoll(*meta);
+    std::set<std::string> ids;  // rows raised (written with a stage, or reopened) since then
+    for (;;) {
+      auto page = store_->changes_after(after, ScopeFilter::everything(), 5000);
+      if (!page.ok()) return page.status();
+      if (page->empty()) break;
+      for (const SeqChange& c : *page) {
+        after = c.seq;
+        if (c.change.table != "warning") continue;
+        if (c.change.field == "stage" || (c.change.field == "cleared_at" && c.change.version.value == "null")) {
+          ids.insert(c.change.row_id);
+        }
+      }
+    }
+    through = after;
+    for (const std::string& id : ids) {
+      auto row = store_->get_row("warning", id);
+      if (!row.ok()) return row.status();
+      if (!*row || !is_open(**row)) continue;
+      auto w = warning_from_row(**row);
+      if (w.ok()) pending.push_back(std::move(*w));
+    }
+  }
+  if (!pending.empty()) {
+    std::sort(pending.begin(), pending.end(), more_urgent);
+    std::lock_guard lock(sink_mu_);
+    if (warning_sink_) warning_sink_(pending);
+  }
+  if (through > 0) {
+    std::lock_guard lock(store_mu_);
+    LWC_RETURN_IF_ERROR(store_->set_meta("warnings_notified_seq", std::to_string(through)));
+  }
+  return pending.size();
 }
 
 void HubService::set_summary_sink(SummarySink sink) {

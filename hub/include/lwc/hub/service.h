@@ -80,6 +80,10 @@ class HubService {
   Status publish_rules_setting();
   using WarningSink = std::function<void(const std::vector<Warning>&)>;
   void set_warning_sink(WarningSink sink);
+  // Hands the sink every warning raised after the last hand-off the store recorded (meta
+  // "warnings_notified_seq"): a hub that stopped between writing a warning and handing it on
+  // delivers it at the next start. Call once after set_warning_sink(). Returns how many.
+  Result<size_t> hand_off_unnotified();
   // The weekly Monday summary: on a Monday at or after the digest hour (Thai time), once per Monday,
   // writes DATA_DIR/summaries/YYYY-MM-DD.json (Thai and English text per office, the figures) and
   // hands each office's text to the summary sink. run_rules() calls it; true when it produced one.
