@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <limits>
 
@@ -83,6 +84,38 @@ int cmd_init(const std::string& data, bool demo, const std::string& listen,
                 << (a.district[0] ? std::string(" ") + a.district : "") << "\n";
     }
   }
+  return 0;
+}
+
+// `config set NAME VALUE`: one member of hub.json (VALUE is JSON; a bare word is taken as a
+// string), checked by loading the result before it replaces the file.
+int cmd_config_set(const std::string& data, const std::string& name, const std::string& text) {
+  const fs::path file = fs::path(data) / "hub.json";
+  std::ifstream in(file);
+  if (!in) return fail(Status(Code::kNotFound, file.string() + " not found — run `lwc-hub init`"));
+  json config = json::parse(in, nullptr, false);
+  if (config.is_discarded()) return fail(Status(Code::kMalformed, file.string() + " is not JSON"));
+  json value = json::parse(text, nullptr, false);
+  if (value.is_discarded()) value = text;
+  config[name] = value;
+  const fs::path tmp_dir = fs::path(data) / ".config-check";
+  std::error_code ec;
+  fs::create_directories(tmp_dir, ec);
+  std::ofstream(tmp_dir / "hub.json") << config.dump(2) << "\n";
+  auto checked = load_config(tmp_dir.string());
+  fs::remove_all(tmp_dir, ec);
+  if (!checked.ok()) {
+    std::string why = checked.status().message();
+    for (size_t at; (at = why.find(tmp_dir.string())) != std::string::npos;) {
+      why.replace(at, tmp_dir.string().size(), data);
+    }
+    return fail(Status(checked.status().code(), why + " (hub.json unchanged)"));
+  }
+  const fs::path tmp = file.string() + ".tmp";
+  std::ofstream(tmp) << config.dump(2) << "\n";
+  fs::rename(tmp, file, ec);
+  if (ec) return fail(Status(Code::kIo, "cannot write " + file.string() + ": " + ec.message()));
+  std::cout << "set " << name << " (restart `lwc-hub serve` to apply)\n";
   return 0;
 }
 
@@ -181,6 +214,14 @@ int run_cli(int argc, char** argv) {
 
   auto* audit = app.add_subcommand("audit", "print the audit log as JSON lines");
 
+  auto* config_cmd = app.add_subcommand("config", "show or change hub.json");
+  config_cmd->require_subcommand(1);
+  auto* config_show = config_cmd->add_subcommand("show", "print the effective configuration");
+  auto* config_set = config_cmd->add_subcommand("set", "set one member, e.g. channels '{...}'");
+  std::string config_name, config_value;
+  config_set->add_option("name", config_name, "member of hub.json")->required();
+  config_set->add_option("value", config_value, "JSON value")->required();
+
   auto* notify = app.add_subcommand("notify", "outgoing LINE / e-mail / webhook messages");
   notify->require_subcommand(1);
   auto* notify_list = notify->add_subcommand(
@@ -192,6 +233,14 @@ int run_cli(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (init->parsed()) return cmd_init(data, demo, listen, cert, key);
+  if (config_set->parsed()) return cmd_config_set(data, config_name, config_value);
+  if (config_show->parsed()) {
+    auto config = load_config(data);
+    if (!config.ok()) return fail(config.status());
+    std::ifstream in(config->path("hub.json"));
+    std::cout << in.rdbuf();
+    return 0;
+  }
 
   HubConfig config;
   auto service = open_service(data, &config);

@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
     line["retry_key"] = std::string(req["X-Line-Retry-Key"]);
     const std::string out = line.dump(-1, ' ', false, json::error_handler_t::replace);
     std::cout << out << std::endl;
+    if (line.contains("text")) {  // readable for a human watching the demo
+      std::cerr << "── LINE → " << line["to"].get<std::string>() << " ──\n"
+                << line["text"].get<std::string>() << "\n" << std::endl;
+    }
     if (log) log << out << std::endl;
     http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
     res.set(http::field::content_type, "application/json");
