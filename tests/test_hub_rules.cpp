@@ -226,9 +226,9 @@ TEST_CASE("hub rules: the weekly Monday summary is produced once, archived, per 
     period = p;
   });
   f.clock.set_ms(at("2026-11-29", 9));  // Sunday
-  f.hub->run_rules();
+  REQUIRE(f.hub->run_rules().ok());
   f.clock.set_ms(at("2026-11-30", 7));  // Monday before the digest hour (8)
-  f.hub->run_rules();
+  REQUIRE(f.hub->run_rules().ok());
   CHECK(sent.empty());
   f.clock.set_ms(at("2026-11-30", 8));
   REQUIRE(f.hub->run_rules().ok());
@@ -246,7 +246,7 @@ TEST_CASE("hub rules: the weekly Monday summary is produced once, archived, per 
   // Once per Monday, also across a restart of the scheduler.
   sent.clear();
   f.clock.set_ms(at("2026-11-30", 15));
-  f.hub->run_rules();
+  REQUIRE(f.hub->run_rules().ok());
   CHECK(sent.empty());
 }
 
