@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <thread>
 
 #include "lwc/client/transport.h"
@@ -229,4 +230,28 @@ TEST_CASE("e2e hub: SIGTERM stops the hub cleanly and it restarts on the same da
   auto again = t2->request("POST", "/v1/push", push_body({measurement(1, new_id(), "5202", 1)}),
                            maemo.token);
   CHECK(json::parse(again->body)["results"][0]["status"] == "duplicate");
+}
+
+TEST_CASE("e2e hub: config set checks the result before it replaces hub.json", "[e2e][hub]") {
+  TempDir dir;
+  const std::string data = dir.file("hub");
+  REQUIRE(run({LWC_HUB_BIN, "--data", data, "init"}).exit_code == 0);
+  auto hub_json = [&] {
+    std::ifstream in(data + "/hub.json");
+    return json::parse(in);
+  };
+  RunResult typo = run({LWC_HUB_BIN, "--data", data, "config", "set", "rules_intervall_s", "30"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.out.find("unknown setting 'rules_intervall_s'") != std::string::npos);
+  RunResult bad = run({LWC_HUB_BIN, "--data", data, "config", "set", "rules",
+                       R"({"calendar": {"holidays": ["2026-02-30"]}})"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.find("hub.json unchanged") != std::string::npos);
+  CHECK_FALSE(hub_json().contains("rules_intervall_s"));
+  CHECK(hub_json()["rules"]["calendar"]["holidays"].empty());
+  RunResult ok = run({LWC_HUB_BIN, "--data", data, "config", "set", "rules_interval_s", "30"});
+  CHECK(ok.exit_code == 0);
+  CHECK(hub_json()["rules_interval_s"] == 30);
+  RunResult shown = run({LWC_HUB_BIN, "--data", data, "config", "show"});
+  CHECK(json::parse(shown.out)["rules_interval_s"] == 30);
 }
