@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "lwc/award.h"
 #include "lwc/entries.h"
 #include "lwc/model.h"
 
@@ -10,13 +11,6 @@ namespace lwc {
 
 namespace {
 using nlohmann::json;
-
-int64_t int_value(const Row& row, const std::string& field) {
-  const FieldVersion* v = row.find(field);
-  if (!v) return 0;
-  json j = json::parse(v->value, nullptr, false);
-  return j.is_number_integer() ? j.get<int64_t>() : 0;
-}
 
 Date add_days(const Date& d, int64_t n) { return civil_from_days(days_from_civil(d) + n); }
 
@@ -30,31 +24,17 @@ int DistrictStatus::open_warnings() const {
 SubmissionRecord submission_record(const RuleInputs& in, const RulesConfig& config,
                                    const std::string& district, int64_t now_ms) {
   SubmissionRecord r;
-  const Date today = thai_date(now_ms);
-  const int fy = fiscal_year_be(today);
-  std::map<std::string, const Row*> submissions;
-  for (const Row& s : in.submissions) submissions[s.id] = &s;
-  for (const Row& task : in.tasks) {
-    auto due = parse_date(text_field(task, "due"));
-    if (!due.ok()) continue;
-    const Date deadline = config.calendar.effective_deadline(*due);
-    if (fiscal_year_be(deadline) != fy) continue;
-    json districts = json::parse(task.find("districts") ? task.find("districts")->value : "[]",
-                                 nullptr, false);
-    if (!districts.is_array() ||
-        std::find(districts.begin(), districts.end(), district) == districts.end()) {
-      continue;
-    }
-    const int64_t end_of_deadline = thai_midnight_ms(add_days(deadline, 1));
-    auto it = submissions.find(submission_row_id(task.id, district));
-    const int64_t submitted = it == submissions.end() ? 0 : int_value(*it->second, "submitted_at");
-    if (submitted == 0 || submitted > now_ms) {
-      (now_ms >= end_of_deadline ? r.missing : r.pending)++;
-    } else if (verification_state(*it->second, reviewed_fields(*it->second)) ==
-               Verification::kReturned) {
-      r.returned++;
-    } else {
-      (submitted < end_of_deadline ? r.on_time : r.late)++;
+  const int fy = fiscal_year_be(thai_date(now_ms));
+  const Date from = fiscal_year_start(fy), to = add_days(fiscal_year_start(fy + 1), -1);
+  for (const DistrictTaskOutcome& t : task_outcomes(in, config, AwardConfig{}, from, to, now_ms)) {
+    if (t.district != district) continue;
+    switch (t.outcome.outcome) {
+      case Outcome::kOnTime: r.on_time++; break;
+      case Outcome::kLate:
+      case Outcome::kVeryLate: r.late++; break;
+      case Outcome::kReturned: r.returned++; break;
+      case Outcome::kMissing: r.missing++; break;
+      case Outcome::kPending: r.pending++; break;
     }
   }
   return r;

@@ -405,7 +405,8 @@ Result<RuleInputs> load_rule_inputs(Store& store, const ScopeFilter& filter) {
   for (auto [table, out] : {std::pair{"task", &in.tasks}, std::pair{"submission", &in.submissions},
                             std::pair{"target", &in.targets},
                             std::pair{"measurement", &in.measurements}, std::pair{"ack", &in.acks},
-                            std::pair{"silence", &in.silences}, std::pair{"district", &in.districts}}) {
+                            std::pair{"silence", &in.silences}, std::pair{"district", &in.districts},
+                            std::pair{"work_group", &in.work_groups}}) {
     auto rows = store.rows(table, filter);
     if (!rows.ok()) return rows.status();
     for (Row& r : *rows) {

@@ -128,7 +128,7 @@ nlohmann::json warning_json(const Warning& w);
 
 // A snapshot of the rows the rules read. Fill with load_rule_inputs() or by hand in tests.
 struct RuleInputs {
-  std::vector<Row> tasks, submissions, targets, measurements, acks, silences, districts;
+  std::vector<Row> tasks, submissions, targets, measurements, acks, silences, districts, work_groups;
 };
 Result<RuleInputs> load_rule_inputs(Store& store, const ScopeFilter& filter);
 
