@@ -49,6 +49,7 @@ Result<HubConfig> load_config(const std::string& data_dir) {
 #undef X
     known |= it.key() == "channels";
     known |= it.key() == "rules";
+    known |= it.key() == "web";
     if (!known) return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
   }
 #define X(m) LWC_RETURN_IF_ERROR(read_member(j, #m, &c.m));
@@ -66,6 +67,21 @@ Result<HubConfig> load_config(const std::string& data_dir) {
     if (!channels.ok()) return channels.status();
     c.channels = std::move(channels).value();
   }
+  if (j.contains("web")) {
+    const json& w = j["web"];
+    if (!w.is_object()) return Status(Code::kInvalidArgument, file + ": 'web' must be an object");
+    for (auto it = w.begin(); it != w.end(); ++it) {
+      if (it.key() != "public" && it.key() != "debounce_ms" && it.key() != "letter_ref") {
+        return Status(Code::kInvalidArgument, file + ": unknown setting 'web." + it.key() + "'");
+      }
+    }
+    LWC_RETURN_IF_ERROR(read_member(w, "public", &c.web.public_page));
+    LWC_RETURN_IF_ERROR(read_member(w, "debounce_ms", &c.web.debounce_ms));
+    LWC_RETURN_IF_ERROR(read_member(w, "letter_ref", &c.web.letter_ref));
+    if (c.web.debounce_ms < 0 || c.web.debounce_ms > 60'000) {
+      return Status(Code::kInvalidArgument, "web.debounce_ms must be 0..60000");
+    }
+  }
   return c;
 }
 
@@ -75,6 +91,8 @@ Status save_config(const HubConfig& c) {
   LWC_CONFIG_MEMBERS(X)
 #undef X
   j["rules"] = rules_config_json(c.rules);
+  j["web"] = {{"public", c.web.public_page}, {"debounce_ms", c.web.debounce_ms},
+              {"letter_ref", c.web.letter_ref}};
   if (c.channels.any_channel() || !c.channels.digest) j["channels"] = notify_config_json(c.channels);
   std::ofstream out(c.path("hub.json"));
   out << j.dump(2) << "\n";

@@ -54,7 +54,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec) remote_ = ep.address().to_string();
   }
   ~Session() {
-    if (subscription_) shared_.service.events().unsubscribe(subscription_);
+    if (subscription_) bus_->unsubscribe(subscription_);
   }
 
   void run() {
@@ -107,6 +107,10 @@ class Session : public std::enable_shared_from_this<Session> {
     const unsigned version = req.version();
     Request r = to_request(std::move(req), remote_);
     if (r.method == "GET" && r.target.rfind("/v1/events", 0) == 0) return start_events(std::move(r));
+    if (r.method == "GET" && (r.target == "/v1/status/events" ||
+                              r.target.rfind("/v1/status/events?", 0) == 0)) {
+      return start_status_events(std::move(r));
+    }
 
     net::post(shared_.workers, [self = shared_from_this(), r = std::move(r), keep_alive,
                                 version]() mutable {
@@ -146,25 +150,41 @@ class Session : public std::enable_shared_from_this<Session> {
       auto session = self->shared_.service.authenticate(r);
       net::post(self->stream_.get_executor(), [self, session = std::move(session)]() {
         if (!session.ok()) return self->write(error_response(session.status()), false, 11);
-        self->open_stream(session.value());
+        self->open_stream(self->shared_.service.events(), read_filter(session->principal),
+                          "{\"device_id\":\"" + session->device_id + "\"}");
       });
     });
   }
 
-  void open_stream(const hub::Session& who) {
+  // The web page's stream: debounced "status" events without data rows; public unless hub.json
+  // "web": {"public": false}, then it needs a bearer token like /v1/events.
+  void start_status_events(Request r) {
+    if (shared_.config.web.public_page) {
+      return open_stream(shared_.service.status_events(), ScopeFilter::everything(), "{}");
+    }
+    net::post(shared_.workers, [self = shared_from_this(), r = std::move(r)]() {
+      auto session = self->shared_.service.authenticate(r);
+      net::post(self->stream_.get_executor(), [self, ok = session.ok(), status = session.status()]() {
+        if (!ok) return self->write(error_response(status), false, 11);
+        self->open_stream(self->shared_.service.status_events(), ScopeFilter::everything(), "{}");
+      });
+    });
+  }
+
+  void open_stream(EventBus& bus, ScopeFilter filter, const std::string& hello) {
     std::weak_ptr<Session> weak = shared_from_this();
     auto exec = stream_.get_executor();
-    subscription_ = shared_.service.events().subscribe(
-        read_filter(who.principal), [weak, exec](const std::string& message) {
-          net::post(exec, [weak, message]() {
-            if (auto self = weak.lock()) self->enqueue(message);
-          });
-        });
+    bus_ = &bus;
+    subscription_ = bus.subscribe(std::move(filter), [weak, exec](const std::string& message) {
+      net::post(exec, [weak, message]() {
+        if (auto self = weak.lock()) self->enqueue(message);
+      });
+    });
     enqueue(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
         "Cache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
-        "retry: 3000\n\nevent: hello\ndata: {\"device_id\":\"" +
-        who.device_id + "\"}\n\n");
+        "retry: 3000\n\nevent: hello\ndata: " +
+        hello + "\n\n");
     schedule_heartbeat();
   }
 
@@ -204,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closed_) return;
     closed_ = true;
     heartbeat_.cancel();
-    if (subscription_) shared_.service.events().unsubscribe(subscription_);
+    if (subscription_) bus_->unsubscribe(subscription_);
     subscription_ = 0;
     error_code ec;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -218,6 +238,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   // event stream state (IO thread only)
   net::steady_timer heartbeat_;
+  EventBus* bus_ = nullptr;  // the bus subscription_ belongs to
   uint64_t subscription_ = 0;
   std::deque<std::string> queue_;
   bool writing_ = false;

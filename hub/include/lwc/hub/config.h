@@ -11,6 +11,13 @@
 
 namespace lwc::hub {
 
+// "web": the status page and letters (hub/src/web.cpp). Unknown members are refused.
+struct WebConfig {
+  bool public_page = true;           // "public": /v1/status and its event stream without login
+  int64_t debounce_ms = 500;         // at most one "status" event per this interval
+  std::string letter_ref = "ลป 0020";  // the office's letter-number prefix ("ที่ ลป 0020/…")
+};
+
 struct HubConfig {
   std::string data_dir;                  // not in the file: where the file is
   std::string listen = "127.0.0.1:8443";
@@ -32,6 +39,7 @@ struct HubConfig {
   int64_t rules_interval_s = 60;         // warning rules run this often, and after every change
   RulesConfig rules;                     // "rules": the warning rules (docs/warnings.md)
   NotifyConfig channels;                 // "channels": outgoing LINE / e-mail / webhook (notify_config.h)
+  WebConfig web;                         // "web": status page and letters
 
   std::string path(const std::string& relative) const;  // resolves against data_dir
 };

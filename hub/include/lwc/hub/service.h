@@ -11,6 +11,10 @@
 //   GET  /v1/pull?after=N&limit=M   changes in the caller's jurisdiction after cursor N
 //   GET  /v1/events            text/event-stream (handled by the server with authenticate())
 //   GET  /v1/conflicts         losing concurrent values (province, executive, admin)
+//   GET  /v1/status[?lang=]    province status for the web page (public or login: hub.json "web")
+//   GET  /v1/status/events     debounced "status" events (handled by the server, see StatusFeed)
+//   GET  /v1/letters[/ID]      warning / demand letters (province, executive, admin)
+//   GET  /, /status, /letters[/ID], /web/FILE   the page files (assets/web, built into the hub)
 //
 // Thread-safety: handle() may be called from any thread. The Store is guarded by store_mu_
 // (one writer); Accounts and EventBus lock themselves.
@@ -22,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,6 +62,30 @@ class EventBus {
   std::map<uint64_t, Subscriber> subs_;      // guarded by mu_
 };
 
+// The public status feed: listens to `source` and publishes "event: status\ndata: {}\n\n" on its
+// own bus at most once per min_interval_ms — the first change at once, a storm of changes as one
+// more event when the interval has passed. Carries no row data (the page re-fetches /v1/status).
+// Own thread; the destructor stops and joins it.
+class StatusFeed {
+ public:
+  StatusFeed(EventBus& source, int64_t min_interval_ms);
+  ~StatusFeed();
+  EventBus& events() { return out_; }
+  uint64_t published() const;
+
+ private:
+  void loop();
+  EventBus& source_;
+  EventBus out_;
+  const int64_t min_interval_ms_;
+  uint64_t subscription_ = 0;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool pending_ = false, stopping_ = false;  // guarded by mu_
+  uint64_t published_ = 0;                   // guarded by mu_
+  std::thread thread_;
+};
+
 class HubService {
  public:
   // Opens DATA_DIR/hub.db and DATA_DIR/accounts.db.
@@ -66,6 +95,8 @@ class HubService {
   // Checks the bearer token of a request (401 response on failure, as handle() would answer).
   Result<Session> authenticate(const Request& request);
   EventBus& events() { return events_; }
+  // The debounced "status" events of the web page's stream (GET /v1/status/events).
+  EventBus& status_events() { return status_feed_->events(); }
   Accounts& accounts() { return *accounts_; }
   const HubConfig& config() const { return config_; }
 
@@ -112,6 +143,8 @@ class HubService {
   Response push(const Request& r, const Session& s);
   Response pull(const Request& r, const Session& s);
   Response conflicts(const Session& s);
+  // The web page, its data and the letters (hub/src/web.cpp); nullopt when `path` is not theirs.
+  std::optional<Response> web(const Request& r, const std::string& path);
   void audit_sensitive_writes(const Session& s, const std::vector<Mutation>& batch,
                               const std::vector<MutationResult>& results);
 
@@ -126,6 +159,7 @@ class HubService {
   WarningSink warning_sink_;  // guarded by sink_mu_
   SummarySink summary_sink_;  // guarded by sink_mu_
   std::mutex rules_mu_;       // one rules run at a time
+  std::unique_ptr<StatusFeed> status_feed_;  // after events_: stops before the bus goes
 };
 
 // Runs HubService::run_rules() on its own thread: every `interval_ms`, and shortly (debounce_ms)
