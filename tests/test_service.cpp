@@ -234,3 +234,44 @@ TEST_CASE("service: logout revokes the token", "[service]") {
   CHECK(f.call("POST", "/v1/logout", "", token).status == 200);
   CHECK(f.call("GET", "/v1/me", "", token).status == 401);
 }
+
+TEST_CASE("service: fleet health lists every device with its last contact, progress and backlog",
+          "[service]") {
+  HubFixture f;
+  const std::string maemo_device = new_id(), planner_device = new_id();
+  const std::string maemo = f.login("maemo", maemo_device);
+  const std::string planner = f.login("planner", planner_device);
+  // The district pushes one change and reports 3 more waiting at its pull.
+  const std::string row = new_id();
+  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, row, "5202", "value", 5)}), maemo)
+              .status == 200);
+  CHECK(f.call("GET", "/v1/pull?after=0&pending=3", "", maemo).status == 200);
+  CHECK(f.call("GET", "/v1/pull?after=0&pending=-1", "", maemo).status == 422);
+  CHECK(f.call("GET", "/v1/pull?after=0&pending=x", "", maemo).status == 400);
+
+  auto denied = f.call("GET", "/v1/fleet", "", maemo);
+  CHECK(denied.status == 403);
+  CHECK(body_of(denied)["code"] == "permission_denied");
+  CHECK(f.call("GET", "/v1/fleet", "").status == 401);
+
+  auto r = f.call("GET", "/v1/fleet", "", planner);
+  REQUIRE(r.status == 200);
+  json body = body_of(r);
+  CHECK(body["hub_time_ms"] == kHubT0);
+  json by_device;
+  for (const json& d : body["devices"]) by_device[d["device_id"].get<std::string>()] = d;
+  REQUIRE(by_device.size() == 2);
+  const json& d = by_device[maemo_device];
+  CHECK(d["user"] == "maemo");
+  CHECK(d["role"] == "district");
+  CHECK(d["district"] == "5202");
+  CHECK(d["last_counter"] == 1);
+  CHECK(d["pending"] == 3);
+  CHECK(d["pending_at_ms"] == kHubT0);
+  CHECK(d["last_seen_ms"].get<int64_t>() > 0);
+  CHECK(d["revoked"] == false);
+  const json& p = by_device[planner_device];
+  CHECK(p["role"] == "province");
+  CHECK(p["last_counter"] == 0);
+  CHECK_FALSE(p.contains("pending"));  // never reported
+}

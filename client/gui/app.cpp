@@ -7,8 +7,17 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <vector>
 
 #include "app.h"
@@ -58,6 +67,81 @@ bool write_png(const std::string& path, int width, int height) {
   for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
   return stbi_write_png(path.c_str(), width, height, 4, flipped.data(), int(row)) != 0;
 }
+
+// Milliseconds since this process started (/proc/self/stat starttime against CLOCK_BOOTTIME).
+double ms_since_process_start() {
+  std::ifstream in("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  for (int i = 3; i <= 22 && fields >> f; ++i) {
+  }
+  const double start_s = std::stod(f) / double(sysconf(_SC_CLK_TCK));
+  timespec now{};
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  return (double(now.tv_sec) + double(now.tv_nsec) / 1e9 - start_s) * 1000.0;
+}
+
+double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The benchmark mode (--bench FILE): time to the first frame and to the first frame with data,
+// then CPU over bench_idle_s seconds of idling (after a 2 s settle), and the peak RSS.
+class Bench {
+ public:
+  explicit Bench(const GuiOptions& o) : on_(!o.bench.empty()), idle_s_(o.bench_idle_s) {}
+  bool active() const { return on_; }
+  // After each presented frame; true when the measurement is complete.
+  bool frame(bool data_shown) {
+    const double now = wall_seconds();
+    if (first_frame_ms_ < 0) first_frame_ms_ = ms_since_process_start();
+    if (data_shown && first_data_ms_ < 0) {
+      first_data_ms_ = ms_since_process_start();
+      settle_until_ = now + 2.0;
+    }
+    if (first_data_ms_ < 0) return false;
+    if (idle_start_ < 0 && now >= settle_until_) {
+      idle_start_ = now;
+      cpu_start_ = cpu_seconds();
+    }
+    return idle_start_ >= 0 && now - idle_start_ >= idle_s_;
+  }
+  // Also called while the loop sleeps (frame() only runs when something is drawn).
+  bool tick() { return frame(first_data_ms_ >= 0); }
+  bool write(const std::string& path) {
+    const double wall = wall_seconds() - idle_start_, cpu = cpu_seconds() - cpu_start_;
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    const ImGuiIO& io = ImGui::GetIO();
+    nlohmann::json j{{"first_frame_ms", first_frame_ms_},
+                     {"first_data_frame_ms", first_data_ms_},
+                     {"idle_seconds", wall},
+                     {"idle_cpu_seconds", cpu},
+                     {"idle_cpu_pct", wall > 0 ? 100.0 * cpu / wall : -1},
+                     {"peak_rss_kb", ru.ru_maxrss},
+                     {"font_atlas", {{"width", io.Fonts->TexWidth},
+                                     {"height", io.Fonts->TexHeight},
+                                     {"rgba_kb", io.Fonts->TexWidth * io.Fonts->TexHeight * 4 / 1024}}}};
+    std::ofstream out(path);
+    out << j.dump(2) << "\n";
+    return bool(out);
+  }
+
+ private:
+  bool on_;
+  int idle_s_;
+  double first_frame_ms_ = -1, first_data_ms_ = -1;
+  double settle_until_ = 0, idle_start_ = -1, cpu_start_ = 0;
+};
 
 void apply_style() {
   ImGui::StyleColorsLight();
@@ -143,10 +227,20 @@ void App::reload() {
         std::make_shared<Result<Snapshot>>(load_snapshot(store, who, process_clock().now_ms()));
     auto pending = store.outbox_size();
     auto last = store.get_meta("last_sync_ms");
+    auto cached = std::make_shared<FetchedLists>();
+    if (auto meta = store.get_meta("gui.hub_lists"); meta.ok() && !meta->empty()) {
+      nlohmann::json j = nlohmann::json::parse(*meta, nullptr, false);
+      if (j.is_object()) {
+        cached->conflicts_body = j.value("conflicts", "");
+        cached->fleet_body = j.value("fleet", "");
+        cached->at_ms = j.value("at_ms", int64_t(0));
+      }
+    }
     const int64_t pending_n = pending.ok() ? *pending : 0;
     const int64_t last_ms = last.ok() && !last->empty() ? std::stoll(*last) : 0;
-    main_queue_.post([this, snap, pending_n, last_ms] {
+    main_queue_.post([this, snap, pending_n, last_ms, cached] {
       loading_ = false;
+      if (cached->at_ms > hub_lists.fetched_ms) take_hub_lists(*cached, true);
       local_pending = pending_n;
       local_last_sync_ms = last_ms;
       if (snap->ok()) {
@@ -230,14 +324,142 @@ bool App::poll() {
     message_until_ms = 0;
     changed = true;
   }
+  if (lists_future_.valid() &&
+      lists_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    FetchedLists f = lists_future_.get();
+    hub_lists.loading = false;
+    if (f.error.empty()) {
+      take_hub_lists(f, false);
+    } else {
+      hub_lists.error = f.error;
+    }
+    changed = true;
+  }
+  // Province: refresh the hub's lists after new data arrived, at most every 30 s.
+  if (sync_ && may_manage() && !hub_lists.loading && sync.online &&
+      now - lists_requested_ms_ > 30'000 && loaded_generation_ > 0 &&
+      lists_requested_ms_ < loaded_at_ms_) {
+    refresh_hub_lists();
+  }
+  for (auto it = png_writes_.begin(); it != png_writes_.end();) {
+    if (it->wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      it->get();
+      it = png_writes_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   changed |= enroll_screen.poll(*this);
   return changed;
+}
+
+void App::refresh_hub_lists() {
+  if (!config || !may_manage() || hub_lists.loading) return;
+  if (!options.screenshot.empty() && !options.live) return;  // the test mode never connects
+  hub_lists.loading = true;
+  lists_requested_ms_ = process_clock().now_ms();
+  const ClientConfig cfg = *config;
+  lists_future_ = std::async(std::launch::async, [cfg] {
+    FetchedLists out;
+    auto transport = make_curl_transport({cfg.hub_url, cfg.ca_file(), 5000, 20000});
+    auto get = [&](const char* path, std::string& body) {
+      auto r = transport->request("GET", path, "", cfg.token);
+      if (!r.ok()) {
+        out.error = r.status().message();
+      } else if (r->status != 200) {
+        auto j = nlohmann::json::parse(r->body, nullptr, false);
+        out.error = std::string(path) + ": " +
+                    (j.is_object() ? j.value("message", r->body) : "HTTP " + std::to_string(r->status));
+      } else {
+        body = r->body;
+      }
+      glfwPostEmptyEvent();
+    };
+    get("/v1/conflicts", out.conflicts_body);
+    if (out.error.empty()) get("/v1/fleet", out.fleet_body);
+    out.at_ms = process_clock().now_ms();
+    return out;
+  });
+}
+
+void App::take_hub_lists(const FetchedLists& f, bool from_cache) {
+  auto conflicts = parse_conflicts(f.conflicts_body);
+  auto fleet = parse_fleet(f.fleet_body);
+  if (!conflicts.ok() || !fleet.ok()) {
+    if (!from_cache) hub_lists.error = (!conflicts.ok() ? conflicts.status() : fleet.status()).message();
+    return;
+  }
+  hub_lists.conflicts = std::move(conflicts).value();
+  hub_lists.fleet = std::move(fleet).value();
+  hub_lists.fetched_ms = f.at_ms;
+  hub_lists.error.clear();
+  if (from_cache || !store_worker_) return;
+  const std::string cache = nlohmann::json{{"conflicts", f.conflicts_body},
+                                           {"fleet", f.fleet_body},
+                                           {"at_ms", f.at_ms}}
+                                .dump();
+  store_worker_->post([cache](Store& store) { (void)store.set_meta("gui.hub_lists", cache); });
+}
+
+void App::redraw() {
+  on_input();
+}
+
+void App::export_chart(ChartExport request) {
+  pending_export = std::move(request);
+}
+
+void App::finish_frame(int fb_width, int fb_height) {
+  if (!pending_export) return;
+  ChartExport e = std::move(*pending_export);
+  pending_export.reset();
+  // Window coordinates (top-left origin) to framebuffer pixels (bottom-left origin).
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  const int x0 = std::clamp(int(e.min.x * scale.x), 0, fb_width);
+  const int x1 = std::clamp(int(e.max.x * scale.x), 0, fb_width);
+  const int y0 = std::clamp(int(e.min.y * scale.y), 0, fb_height);
+  const int y1 = std::clamp(int(e.max.y * scale.y), 0, fb_height);
+  const int w = x1 - x0, h = y1 - y0;
+  if (w <= 0 || h <= 0) return;
+  std::vector<unsigned char> pixels(size_t(w) * size_t(h) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(x0, fb_height - y1, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  std::string path = e.path;
+  if (path.empty()) {
+    const int64_t now = process_clock().now_ms();
+    const std::time_t secs = std::time_t((now + 7 * 3'600'000) / 1000);  // Thai time
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d-%H%M%S", &tm);
+    path = (std::filesystem::path(options.data_dir) / "exports" /
+            ("chart-" + e.name + "-" + stamp + ".png"))
+               .string();
+  }
+  last_export_path = path;
+  // Flip and encode off the UI thread; the result comes back through the main queue.
+  png_writes_.push_back(std::async(std::launch::async, [this, pixels = std::move(pixels), w, h,
+                                                        path]() mutable {
+    std::vector<unsigned char> rows(pixels.size());
+    const size_t row = size_t(w) * 4;
+    for (int y = 0; y < h; ++y)
+      std::copy_n(&pixels[size_t(h - 1 - y) * row], row, &rows[size_t(y) * row]);
+    for (size_t i = 3; i < rows.size(); i += 4) rows[i] = 255;
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    const bool ok = stbi_write_png(path.c_str(), w, h, 4, rows.data(), int(row)) != 0;
+    main_queue_.post([this, ok, path] {
+      notify(ok ? f("gui.export.done", {path}) : f("gui.export.failed", {path}), !ok);
+    });
+  }));
 }
 
 bool App::ready_for_screenshot() const {
   if (!config) return true;                                                  // the enroll screen
   if (options.live && sync.rounds == 0 && sync.failures == 0) return false;  // first round
   return (snapshot || !load_error.ok()) && !loading_ && writes_in_flight == 0 && !reload_again_ &&
+         !pending_export &&
          (!sync_ || sync.data_generation == loaded_generation_);
 }
 
@@ -279,6 +501,8 @@ void App::frame() {
   } else if (!snapshot) {
     ImGui::TextUnformatted(std::string(t("gui.loading")).c_str());
   } else if (options.view == "province" || options.view == "charts" ||
+             options.view == "reports" || options.view == "conflicts" ||
+             options.view == "fleet" || options.view == "forms" || options.view == "award" ||
              (options.view != "district" && options.view != "popup" && province_role())) {
     province_view.draw(*this);
   } else if (!snapshot->districts.empty()) {
@@ -339,6 +563,7 @@ int run_app(const GuiOptions& options) {
     ImGui_ImplOpenGL3_Init("#version 150");
 
     const bool screenshot = !options.screenshot.empty();
+    Bench bench(options);
     int frames_after_ready = 0;
     while (!glfwWindowShouldClose(window)) {
       if (screenshot || g_frames_due > 0) {
@@ -348,6 +573,7 @@ int run_app(const GuiOptions& options) {
         glfwWaitEventsTimeout(app.sync.syncing ? 0.25 : 2.0);
       }
       if (app.poll()) g_frames_due = std::max(g_frames_due, 2);
+      if (bench.active() && g_frames_due <= 0 && bench.tick()) break;
       if (!screenshot && g_frames_due <= 0) continue;
       --g_frames_due;
 
@@ -362,6 +588,7 @@ int run_app(const GuiOptions& options) {
       glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      app.finish_frame(fb_w, fb_h);
 
       if (screenshot && app.ready_for_screenshot() && ++frames_after_ready >= options.frames) {
         if (!write_png(options.screenshot, fb_w, fb_h)) {
@@ -381,7 +608,9 @@ int run_app(const GuiOptions& options) {
         break;
       }
       glfwSwapBuffers(window);
+      if (bench.active() && bench.frame(app.snapshot != nullptr)) break;
     }
+    if (bench.active()) exit_code = bench.write(options.bench) ? 0 : 1;
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
   }  // the workers stop here (SyncWorker::stop interrupts the stream)

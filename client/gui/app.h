@@ -6,7 +6,11 @@
 //   status_bar.cpp     online/offline, pending, last sync, Sync now, progress, language
 //   district_view.cpp  tiles, task list, entry forms (entry_forms.cpp), warnings inbox
 //   warning_popup.cpp  the modal a new warning opens until it is acknowledged or disputed
-//   province_view.cpp  district × programme matrix, charts, verification queue
+//   province_view.cpp  district × programme matrix, charts (PNG export), verification queue
+//   reports_view.cpp   district × report submission matrix (on time / late / missing / returned)
+//   conflicts_view.cpp the hub's conflicts and this client's refused changes, values side by side
+//   fleet_view.cpp     every office's devices: last contact, backlog, client version
+//   province_forms.cpp create a task, set a target
 //
 // Threads: everything here runs on the UI thread. Store work goes to App::store_worker_ and network
 // work to App::sync_ (SyncWorker) or a std::async whose future is polled with a zero timeout; their
@@ -15,6 +19,7 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -85,6 +90,7 @@ class EnrollScreen {
   char password_[128] = "";
   std::future<Result<ClientConfig>> pending_;
   std::string error_;
+  bool prefilled_ = false;
 };
 
 class StatusBar {
@@ -140,6 +146,55 @@ class DistrictView {
   char doc_ref_[128] = "";
 };
 
+class ReportsView {
+ public:
+  void draw(App& app);
+};
+
+class ConflictsView {
+ public:
+  void draw(App& app);
+
+ private:
+  void conflicts(App& app);
+  void rejected(App& app);
+};
+
+class FleetView {
+ public:
+  void draw(App& app);
+};
+
+class ProvinceForms {
+ public:
+  void draw(App& app);
+
+ private:
+  void task_form(App& app);
+  void target_form(App& app);
+  int kind_ = 0;  // 0 directive, 1 monthly report
+  char letter_[64] = "";
+  char title_[256] = "";
+  char issued_[16] = "";
+  char due_[16] = "";
+  int group_ = 0;
+  std::set<std::string> districts_;
+  int indicator_ = 0;         // 0 budget, 1 BMN
+  int target_district_ = 0;   // index into the snapshot's districts
+  int target_group_ = 0;      // 0: the district's whole allocation, else work group index + 1
+  double target_value_ = 0;
+  std::optional<RowWrite> confirm_write_;
+  std::string confirm_text_, confirm_done_;
+  bool open_confirm_ = false;
+};
+
+// A chart to write as a PNG after this frame is rendered (the window's pixels inside `min..max`).
+struct ChartExport {
+  std::string name;  // "budget", "bmn", "groups"
+  ImVec2 min, max;
+  std::string path;  // where to write; "" = exports/NAME-DATE-TIME.png in the data directory
+};
+
 class ProvinceView {
  public:
   void draw(App& app);
@@ -149,10 +204,20 @@ class ProvinceView {
   void charts(App& app);
   void queue(App& app);
   void warnings(App& app);
+  // Title, as-of line, the chart, an Export PNG button that asks App to write it.
+  void chart_section(App& app, const char* name, const std::string& title,
+                     const std::function<void()>& draw_chart);
+  ReportsView reports_;
+  ConflictsView conflicts_;
+  FleetView fleet_;
+  ProvinceForms forms_;
   std::string return_id_;
   char note_[512] = "";
   std::string drill_;          // a district opened from the matrix ("" none)
-  bool charts_shown_ = false;  // the screenshot mode's --view charts selected the tab once
+  bool view_selected_ = false;  // the screenshot mode's --view selected its tab once
+  bool export_done_ = false;    // the screenshot mode's --export-chart was written
+  std::string export_again_;    // a chart to export on the next frame (drawn without the button)
+  std::string export_path_;     // its file ("" = exports/ in the data directory)
   DistrictView district_;
 };
 
@@ -184,6 +249,18 @@ class App {
   void reload();
   void enrolled(ClientConfig config);
   bool province_role() const { return config && config->role != Role::kDistrict; }
+  bool may_manage() const {
+    return config && (config->role == Role::kProvince || config->role == Role::kAdmin);
+  }
+  // The hub's conflicts and fleet lists (province, admin): fetched off the UI thread, kept in the
+  // store (meta "gui.hub_lists") so the last known lists show offline with their time.
+  void refresh_hub_lists();
+  // Asks the main loop for a few more frames (a view changes by itself, e.g. scrolls).
+  void redraw();
+  // Writes a chart's pixels after the frame is rendered (the PNG is encoded on a worker thread).
+  void export_chart(ChartExport request);
+  // Called by the main loop after rendering, before the swap.
+  void finish_frame(int fb_width, int fb_height);
 
   GuiOptions options;
   Lang lang;
@@ -200,6 +277,15 @@ class App {
   bool message_error = false;
   int64_t message_until_ms = 0;
   int writes_in_flight = 0;
+  struct HubLists {
+    std::vector<ConflictItem> conflicts;
+    std::vector<FleetDevice> fleet;
+    int64_t fetched_ms = 0;  // 0: never
+    std::string error;       // the last fetch failed (the lists are the last known)
+    bool loading = false;
+  } hub_lists;
+  std::optional<ChartExport> pending_export;
+  std::string last_export_path;
 
   EnrollScreen enroll_screen;
   StatusBar status_bar;
@@ -210,11 +296,20 @@ class App {
  private:
   void start_workers();
 
+  struct FetchedLists {
+    std::string conflicts_body, fleet_body, error;
+    int64_t at_ms = 0;
+  };
+  void take_hub_lists(const FetchedLists& f, bool from_cache);
+  std::future<FetchedLists> lists_future_;
+  int64_t lists_requested_ms_ = 0;
   bool loading_ = false, reload_again_ = false;
   uint64_t loaded_generation_ = 0;
   int64_t loaded_at_ms_ = 0;
   // Declared last: destroyed first, while everything their jobs touch still exists.
   MainQueue main_queue_;
+  // PNG encodings in flight; they post to main_queue_, so they are declared (and joined) after it.
+  std::vector<std::future<void>> png_writes_;
   std::unique_ptr<StoreWorker> store_worker_;
   std::unique_ptr<SyncWorker> sync_;
 };

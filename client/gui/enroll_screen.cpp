@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <cstdio>
 
 #include "app.h"
 
@@ -25,6 +26,15 @@ bool EnrollScreen::poll(App& app) {
 }
 
 void EnrollScreen::draw(App& app) {
+  if (!prefilled_) {  // --hub / --ca / --user (scripts/demo.sh)
+    prefilled_ = true;
+    auto copy = [](char* dst, size_t n, const std::string& src) {
+      if (!src.empty()) std::snprintf(dst, n, "%s", src.c_str());
+    };
+    copy(hub_, sizeof hub_, app.options.enroll_hub);
+    copy(ca_, sizeof ca_, app.options.enroll_ca);
+    copy(user_, sizeof user_, app.options.enroll_user);
+  }
   const float w = 620;
   ImGui::SetCursorPosX(std::max(20.0f, (ImGui::GetWindowWidth() - w) / 2));
   ImGui::BeginChild("enroll", ImVec2(w, 0), false);

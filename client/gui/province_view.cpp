@@ -51,28 +51,27 @@ void ProvinceView::draw(App& app) {
   ImGui::TextDisabled("%s · %s · %s", format_fiscal(s.today, app.lang).c_str(),
                       format_date_long(s.today, app.lang).c_str(),
                       format_as_of(s.last_data_ms, app.lang).c_str());
+  // The screenshot mode's --view selects its tab once.
+  auto tab = [&](const std::string& label, const char* view, auto&& body) {
+    const bool select = app.options.view == view && !view_selected_;
+    if (ImGui::BeginTabItem(label.c_str(), nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) {
+      if (select) view_selected_ = true;
+      body();
+      ImGui::EndTabItem();
+    }
+  };
   if (ImGui::BeginTabBar("province_tabs")) {
-    if (ImGui::BeginTabItem(std::string(app.t("gui.tab.overview")).c_str())) {
-      matrix(app);
-      ImGui::EndTabItem();
-    }
-    const bool show_charts = app.options.view == "charts" && !charts_shown_;
-    if (ImGui::BeginTabItem(std::string(app.t("gui.tab.charts")).c_str(), nullptr,
-                            show_charts ? ImGuiTabItemFlags_SetSelected : 0)) {
-      charts_shown_ = true;
-      charts(app);
-      ImGui::EndTabItem();
-    }
-    const std::string queue_label =
-        app.f("gui.tab.verify", {std::to_string(s.review_queue.size())}) + "###verify";
-    if (ImGui::BeginTabItem(queue_label.c_str())) {
-      queue(app);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(std::string(app.t("gui.tab.all_warnings")).c_str())) {
-      warnings(app);
-      ImGui::EndTabItem();
-    }
+    tab(std::string(app.t("gui.tab.overview")), "province", [&] { matrix(app); });
+    tab(std::string(app.t("gui.tab.charts")), "charts", [&] { charts(app); });
+    tab(std::string(app.t("gui.tab.reports")), "reports", [&] { reports_.draw(app); });
+    tab(app.f("gui.tab.verify", {std::to_string(s.review_queue.size())}) + "###verify", "verify",
+        [&] { queue(app); });
+    tab(std::string(app.t("gui.tab.all_warnings")), "warnings", [&] { warnings(app); });
+    const size_t review = app.hub_lists.conflicts.size() + s.rejected.size();
+    tab(app.f("gui.tab.conflicts", {std::to_string(review)}) + "###conflicts", "conflicts",
+        [&] { conflicts_.draw(app); });
+    tab(std::string(app.t("gui.tab.fleet")), "fleet", [&] { fleet_.draw(app); });
+    if (app.may_manage()) tab(std::string(app.t("gui.tab.forms")), "forms", [&] { forms_.draw(app); });
     ImGui::EndTabBar();
   }
 }
@@ -143,14 +142,60 @@ void ProvinceView::matrix(App& app) {
   ImGui::TextDisabled("%s", std::string(app.t("gui.province.legend")).c_str());
 }
 
+void ProvinceView::chart_section(App& app, const char* name, const std::string& title,
+                                 const std::function<void()>& draw_chart) {
+  ImGui::PushID(name);
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  ImGui::PushFont(app.fonts.bold);
+  ImGui::TextUnformatted(title.c_str());
+  ImGui::PopFont();
+  ImGui::SameLine();
+  const Snapshot& s = *app.snapshot;
+  // The as-of line travels with the exported picture.
+  ImGui::TextDisabled("%s · %s", format_fiscal(s.today, app.lang).c_str(),
+                      format_as_of(s.last_data_ms, app.lang).c_str());
+  // Export: the click asks for it; the next frame draws the section without the button and
+  // App writes its pixels once it is fully on screen (scrolled there first when needed).
+  const bool exporting = export_again_ == name;
+  bool clicked = false;
+  if (!exporting) {
+    const std::string button(app.t("gui.export.png"));
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(button.c_str()).x -
+                    20);
+    clicked = ImGui::SmallButton(button.c_str());
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s", std::string(app.t("gui.export.tip")).c_str());
+  }
+  draw_chart();
+  const ImVec2 end(start.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);
+  if (exporting) {
+    const ImVec2 wmin = ImGui::GetWindowPos();
+    const float wmax_y = wmin.y + ImGui::GetWindowSize().y;
+    if (start.y < wmin.y || end.y > wmax_y) {
+      ImGui::SetScrollY(ImGui::GetScrollY() + (start.y - wmin.y) - 4);
+    } else {
+      app.export_chart({name, ImVec2(start.x - 6, start.y - 4), ImVec2(end.x + 6, end.y + 2),
+                        export_path_});
+      export_again_.clear();
+      export_path_.clear();
+    }
+    app.redraw();
+  } else if (clicked || (app.options.export_chart == name && !export_done_)) {
+    export_again_ = name;
+    if (!clicked) {
+      export_done_ = true;
+      export_path_ = app.options.export_path;
+    }
+    app.redraw();
+  }
+  ImGui::PopID();
+}
+
 void ProvinceView::charts(App& app) {
   const Snapshot& s = *app.snapshot;
   ImGui::BeginChild("charts", ImVec2(0, 0), false);
   const float label_w = 150;
-  {
-    ImGui::PushFont(app.fonts.bold);
-    ImGui::TextUnformatted(std::string(app.t("gui.chart.budget")).c_str());
-    ImGui::PopFont();
+  chart_section(app, "budget", std::string(app.t("gui.chart.budget")), [&] {
     std::vector<Bar> bars;
     for (const DistrictFigures& d : s.districts) {
       auto pct = d.budget_pct();
@@ -163,12 +208,9 @@ void ProvinceView::charts(App& app) {
     max = std::max(max, s.budget_expected_pct * 1.3);
     bar_chart("budget", bars, max, s.budget_expected_pct,
               app.f("gui.chart.target", {format_pct(s.budget_expected_pct)}), label_w);
-  }
+  });
   ImGui::Spacing();
-  {
-    ImGui::PushFont(app.fonts.bold);
-    ImGui::TextUnformatted(std::string(app.t("gui.chart.bmn")).c_str());
-    ImGui::PopFont();
+  chart_section(app, "bmn", std::string(app.t("gui.chart.bmn")), [&] {
     std::vector<Bar> bars;
     for (const DistrictFigures& d : s.districts) {
       auto pct = d.bmn_pct();
@@ -179,12 +221,9 @@ void ProvinceView::charts(App& app) {
     }
     bar_chart("bmn", bars, 100, s.bmn_expected_pct,
               app.f("gui.chart.target", {format_pct(s.bmn_expected_pct)}), label_w);
-  }
+  });
   ImGui::Spacing();
-  {
-    ImGui::PushFont(app.fonts.bold);
-    ImGui::TextUnformatted(std::string(app.t("gui.chart.groups")).c_str());
-    ImGui::PopFont();
+  chart_section(app, "groups", std::string(app.t("gui.chart.groups")), [&] {
     std::vector<Bar> bars;
     double max = 1;
     for (const WorkGroupFigure& g : s.work_groups) {
@@ -193,7 +232,7 @@ void ProvinceView::charts(App& app) {
       max = std::max({max, g.disbursed * 1.15, g.target * 1.05});
     }
     bar_chart("groups", bars, max, -1, "", 330);
-  }
+  });
   ImGui::EndChild();
 }
 

@@ -3,6 +3,8 @@
 // the last message.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app.h"
 
 namespace lwc::client::gui {
@@ -38,7 +40,14 @@ void StatusBar::draw(App& app) {
   const int64_t pending = have_worker ? s.pending : app.local_pending;
   const int64_t last = have_worker && s.last_sync_ms ? s.last_sync_ms : app.local_last_sync_ms;
   ImGui::SameLine(0, 24);
-  ImGui::TextUnformatted(app.f("gui.sync.pending", {format_count(pending)}).c_str());
+  // Entries (rows) waiting, with the field changes they hold: one BMN figure is one entry of
+  // several changes. The row count comes with each reload; the change count live from the worker.
+  const int64_t rows = app.snapshot ? std::min(app.snapshot->pending_rows, pending) : 0;
+  ImGui::TextUnformatted(
+      (pending > 0 && rows > 0
+           ? app.f("gui.sync.pending_rows", {format_count(rows), format_count(pending)})
+           : app.f("gui.sync.pending", {format_count(pending)}))
+          .c_str());
   ImGui::SameLine(0, 24);
   ImGui::TextUnformatted(app.f("gui.sync.last", {format_last_sync(last, app.lang)}).c_str());
   if (s.rejected > 0) {

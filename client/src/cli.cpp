@@ -469,10 +469,19 @@ int run_cli(int argc, char** argv) {
   gui->add_option("--lang", gui_lang, "th|en: the language it starts in")
       ->check(CLI::IsMember({"th", "en"}));
   gui->add_option("--screenshot", gui_options.screenshot, "render, write this PNG and exit");
-  gui->add_option("--view", gui_options.view, "screenshot: district|province|popup|enroll");
+  gui->add_option("--view", gui_options.view, "screenshot: district|province|charts|reports|conflicts|fleet|forms|award|popup|enroll");
   gui->add_option("--frames", gui_options.frames, "screenshot: frames to render first");
   gui->add_option("--size", gui_options.size, "window size WIDTHxHEIGHT");
   gui->add_flag("--live", gui_options.live, "screenshot: sync with the hub first");
+  gui->add_option("--export-chart", gui_options.export_chart,
+                  "screenshot, view charts: also export this chart (budget|bmn|groups)");
+  gui->add_option("--export-path", gui_options.export_path, "where --export-chart writes");
+  gui->add_option("--bench", gui_options.bench,
+                  "benchmark: write first-frame time, idle CPU and peak RSS to this JSON, exit");
+  gui->add_option("--bench-idle-s", gui_options.bench_idle_s, "benchmark: seconds of idling");
+  gui->add_option("--hub", gui_options.enroll_hub, "enrol screen: the hub URL to fill in");
+  gui->add_option("--ca", gui_options.enroll_ca, "enrol screen: the hub CA file to fill in");
+  gui->add_option("--user", gui_options.enroll_user, "enrol screen: the user name to fill in");
 
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty() || gui->parsed()) {

@@ -69,9 +69,13 @@ Status SyncEngine::pull_all(SyncStats& stats,
   while (true) {
     auto cursor = store_.pull_cursor();
     if (!cursor.ok()) return cursor.status();
+    // `pending`: what is still in the outbox, for the province's fleet health (GET /v1/fleet).
+    auto pending = store_.outbox_size();
+    if (!pending.ok()) return pending.status();
     auto r = transport_.request("GET",
                                 "/v1/pull?after=" + std::to_string(*cursor) +
-                                    "&limit=" + std::to_string(options_.pull_page),
+                                    "&limit=" + std::to_string(options_.pull_page) +
+                                    "&pending=" + std::to_string(*pending),
                                 "", token_);
     if (!r.ok()) return r.status();
     if (r->status == 409 && *cursor > 0 && !restarted) {  // the hub is behind our cursor

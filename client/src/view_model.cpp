@@ -31,14 +31,6 @@ double number_field(const Row& row, const std::string& name) {
 int days_between(const Date& from, const Date& to) {
   return static_cast<int>(days_from_civil(to) - days_from_civil(from));
 }
-// "MM-DD" in fiscal year fy (BE): October..December fall in the CE year fy - 544.
-std::optional<Date> fiscal_day(int fy_be, const std::string& md) {
-  auto d = parse_date("2000-" + md);
-  if (!d.ok()) return std::nullopt;
-  Date out = *d;
-  out.year = fy_be - 543 - (out.month >= 10 ? 1 : 0);
-  return out;
-}
 int rank(std::optional<Stage> s) {
   return s ? static_cast<int>(*s) : 0;
 }
@@ -93,24 +85,8 @@ TileStatus warnings_status(std::optional<Stage> worst_open) {
   return *worst_open >= Stage::kDemand ? TileStatus::kBehind : TileStatus::kWatch;
 }
 
-double curve_target_pct(const CurveRule& curve, const Date& d) {
-  const int fy = fiscal_year_be(d);
-  auto start = fiscal_day(fy, curve.start);
-  if (!start) return 0;
-  std::vector<std::pair<Date, double>> points = {{*start, 0.0}};
-  for (const auto& [md, pct] : curve.checkpoints) {
-    auto p = fiscal_day(fy, md);
-    if (p && *p > points.back().first) points.emplace_back(*p, pct);
-  }
-  if (d <= points.front().first) return 0;
-  for (size_t i = 1; i < points.size(); ++i) {
-    if (d <= points[i].first) {
-      const double span = double(days_between(points[i - 1].first, points[i].first));
-      const double into = double(days_between(points[i - 1].first, d));
-      return points[i - 1].second + (points[i].second - points[i - 1].second) * into / span;
-    }
-  }
-  return points.back().second;
+double expected_pct_this_week(const CurveRule& curve, const Date& today) {
+  return curve_expected_pct(curve, fiscal_year_be(today), week_monday(today));
 }
 
 // --- formatting ---
@@ -215,8 +191,8 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
   const bool district_role = who.role == Role::kDistrict;
 
   s.rules = rules_from_store(store);  // the province's setting row, or the defaults
-  s.budget_expected_pct = curve_target_pct(s.rules.budget, s.today);
-  s.bmn_expected_pct = curve_target_pct(s.rules.bmn, s.today);
+  s.budget_expected_pct = expected_pct_this_week(s.rules.budget, s.today);
+  s.bmn_expected_pct = expected_pct_this_week(s.rules.bmn, s.today);
   s.tolerance_pct = s.rules.budget.tolerance_pct;
 
   auto in = load_rule_inputs(store, filter);
@@ -305,36 +281,23 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
       if (!district_role) s.review_queue.push_back(std::move(r));
     }
   }
+  // Work-group totals and each district's figure per work group (the province's chart).
   for (auto& [key, row] : latest_budget) {
     const double v = number_field(*row, "value");
-    const int64_t as_of = int_field(*row, "as_of");
-    s.last_data_ms = std::max(s.last_data_ms, as_of);
+    s.last_data_ms = std::max(s.last_data_ms, int_field(*row, "as_of"));
     auto g = group_index.find(key.second);
     if (g != group_index.end()) s.work_groups[g->second].disbursed += v;
     auto it = figures.find(key.first);
     if (it == figures.end()) continue;
-    DistrictFigures& f = it->second;
-    const bool verified =
-        verification_state(*row, reviewed_fields(*row)) == Verification::kVerified;
-    f.budget_verified = f.budget_any ? f.budget_verified && verified : verified;
-    if (verified) f.budget_verified_by = text_field(*row, "reviewed_by");
-    f.budget_any = true;
-    f.budget_disbursed += v;
-    f.budget_as_of = f.budget_as_of == 0 ? as_of : std::min(f.budget_as_of, as_of);
-    f.budget_by_group[g != group_index.end() ? s.work_groups[g->second].key : key.second] = v;
+    it->second.budget_by_group[g != group_index.end() ? s.work_groups[g->second].key
+                                                      : key.second] = v;
   }
   for (auto& [district, row] : latest_bmn) {
     auto it = figures.find(district);
     if (it == figures.end()) continue;
-    DistrictFigures& f = it->second;
-    f.bmn_any = true;
-    f.bmn_collected = int_field(*row, "collected");
-    f.bmn_entered = int_field(*row, "entered");
-    f.bmn_updated = int_field(*row, "updated");
-    f.bmn_as_of = int_field(*row, "as_of");
-    s.last_data_ms = std::max(s.last_data_ms, f.bmn_as_of);
-    f.bmn_verified = verification_state(*row, reviewed_fields(*row)) == Verification::kVerified;
-    if (f.bmn_verified) f.bmn_verified_by = text_field(*row, "reviewed_by");
+    it->second.bmn_collected = int_field(*row, "collected");
+    it->second.bmn_updated = int_field(*row, "updated");
+    s.last_data_ms = std::max(s.last_data_ms, int_field(*row, "as_of"));
   }
 
   // Tasks and submissions.
@@ -378,14 +341,6 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
       }
       item.days_left = days_between(s.today, deadline);
       item.stage = task_stage(deadline, s.today, item.submitted && !item.returned, rule);
-      ++f.tasks_total;
-      if (item.returned) {
-        ++f.tasks_returned;
-      } else if (item.submitted) {
-        ++(item.late ? f.tasks_late : f.tasks_on_time);
-      } else if (item.days_left < 0) {
-        ++f.tasks_missing;
-      }
       if (item.stage && (item.days_left >= 0 || item.returned)) ++f.tasks_in_stage;
       if (district_role) s.tasks.push_back(std::move(item));
     }
@@ -396,14 +351,74 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
   auto current = current_warnings(store, who, now_ms);
   if (!current.ok()) return current.status();
   s.warnings = group_by_subject(*current);
+  // Open warnings count subjects nobody has answered yet (one per subject, its highest stage).
+  std::vector<Warning> open_subjects;
   for (const InboxItem& item : s.warnings) {
     const Warning& w = item.top.warning;
-    if (!item.unanswered() || !item.top.raised_locally || !w.silenced_by.empty()) continue;
-    auto it = figures.find(w.district);
-    if (it == figures.end()) continue;
-    ++it->second.open_warnings;
-    if (rank(w.stage) > rank(it->second.worst_warning)) it->second.worst_warning = w.stage;
+    if (item.unanswered() && item.top.raised_locally && w.silenced_by.empty())
+      open_subjects.push_back(w);
   }
+
+  // Figures, submission records and warnings per district: summary.h province_status, the
+  // computation behind the hub's weekly summary and its web page.
+  const ProvinceStatus status = province_status(*in, s.rules, open_subjects, now_ms);
+  for (const DistrictStatus& ds : status.districts) {
+    auto it = figures.find(ds.code);
+    if (it == figures.end()) continue;
+    DistrictFigures& f = it->second;
+    auto join = [](const std::set<std::string>& names) {
+      std::string out;
+      for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+      return out;
+    };
+    f.budget = ds.budget;
+    f.budget_disbursed = ds.budget.value;
+    f.budget_allocation = ds.budget.target;
+    f.budget_any = ds.budget.any;
+    f.budget_verified = ds.budget.verified;
+    f.budget_verified_by = join(ds.budget.verifiers);
+    f.budget_as_of = ds.budget.as_of;
+    f.bmn = ds.bmn;
+    f.bmn_any = ds.bmn.any;
+    f.bmn_entered = int64_t(ds.bmn.value);
+    f.bmn_target = int64_t(ds.bmn.target);
+    f.bmn_verified = ds.bmn.verified;
+    f.bmn_verified_by = join(ds.bmn.verifiers);
+    f.bmn_as_of = ds.bmn.as_of;
+    f.record = ds.submissions;
+    f.tasks_on_time = ds.submissions.on_time;
+    f.tasks_late = ds.submissions.late;
+    f.tasks_missing = ds.submissions.missing;
+    f.tasks_returned = ds.submissions.returned;
+    f.tasks_total = ds.submissions.due() + ds.submissions.pending;
+    f.open_warnings = ds.open_warnings();
+    if (ds.worst_stage > 0) f.worst_warning = static_cast<Stage>(ds.worst_stage);
+  }
+  std::vector<std::string> codes;
+  for (const auto& [code, f] : figures) codes.push_back(code);
+  s.reports = submission_matrix(*in, s.rules, codes, now_ms);
+
+  // This client's refused changes, beside the value it holds now.
+  auto rejected = store.rejected();
+  if (!rejected.ok()) return rejected.status();
+  for (const RejectedMutation& r : *rejected) {
+    const Change& c = r.mutation.change;
+    RejectedItem item{r.mutation.counter, r.rejected_ms, c.table, c.row_id, c.scope, c.field,
+                      c.version.value};
+    auto current = store.get_field(c.table, c.row_id, c.field);
+    if (current.ok() && current->has_value()) item.current = (*current)->value;
+    item.code = code_name(r.reason.code());
+    item.message = r.reason.message();
+    s.rejected.push_back(std::move(item));
+  }
+  std::sort(s.rejected.begin(), s.rejected.end(), [](const RejectedItem& a, const RejectedItem& b) {
+    return std::tie(b.rejected_ms, b.counter) < std::tie(a.rejected_ms, a.counter);
+  });
+  auto outbox = store.outbox(100'000);
+  if (!outbox.ok()) return outbox.status();
+  std::set<std::pair<std::string, std::string>> pending_rows;
+  for (const Mutation& m : *outbox) pending_rows.insert({m.change.table, m.change.row_id});
+  s.pending_rows = int64_t(pending_rows.size());
 
   std::sort(s.review_queue.begin(), s.review_queue.end(),
             [](const ReviewItem& a, const ReviewItem& b) {
@@ -526,6 +541,290 @@ FormCheck check_bmn_form(int64_t collected, int64_t entered, int64_t updated,
         fmt("gui.check.far_above", lang, {format_count(collected), format_count(*last_collected)});
   } else if (target > 0 && collected > target) {
     c.confirm = fmt("gui.check.over_target", lang, {format_count(collected), format_count(target)});
+  }
+  return c;
+}
+
+}  // namespace lwc::client
+
+namespace lwc::client {
+
+// --- report-submission matrix ---
+
+uint32_t report_cell_colour(ReportCell c) {
+  switch (c) {
+    case ReportCell::kOnTime:
+      return 0x2E7D32;
+    case ReportCell::kLate:
+      return 0xF9A825;
+    case ReportCell::kMissing:
+      return 0xC62828;
+    case ReportCell::kReturned:
+      return 0x6A1B9A;
+    case ReportCell::kPending:
+      return 0x90A4AE;
+    case ReportCell::kNotAssigned:
+      return 0xECEFF1;
+  }
+  return 0xECEFF1;
+}
+
+const char* report_cell_key(ReportCell c) {
+  switch (c) {
+    case ReportCell::kOnTime:
+      return "gui.report.on_time";
+    case ReportCell::kLate:
+      return "gui.report.late";
+    case ReportCell::kMissing:
+      return "gui.report.missing";
+    case ReportCell::kReturned:
+      return "gui.report.returned";
+    case ReportCell::kPending:
+      return "gui.report.pending";
+    case ReportCell::kNotAssigned:
+      return "gui.report.not_assigned";
+  }
+  return "gui.report.not_assigned";
+}
+
+SubmissionMatrix submission_matrix(const RuleInputs& in, const RulesConfig& rules,
+                                   const std::vector<std::string>& districts, int64_t now_ms) {
+  SubmissionMatrix m;
+  const int fy = fiscal_year_be(thai_date(now_ms));
+  std::map<std::string, const Row*> submissions;
+  for (const Row& sub : in.submissions) submissions[sub.id] = &sub;
+  struct Column {
+    ReportColumn head;
+    std::set<std::string> assigned;
+    const Row* task;
+  };
+  std::vector<Column> columns;
+  for (const Row& t : in.tasks) {
+    if (t.deleted()) continue;
+    auto due = parse_date(text_field(t, "due"));
+    if (!due.ok()) continue;
+    const Date deadline = rules.calendar.effective_deadline(*due);
+    if (fiscal_year_be(deadline) != fy) continue;
+    json list = field_json(t, "districts");
+    if (!list.is_array()) continue;
+    Column c{{t.id, text_field(t, "kind"), text_field(t, "letter_no"), text_field(t, "title"),
+              format_date(deadline)},
+             {},
+             &t};
+    for (const json& d : list)
+      if (d.is_string()) c.assigned.insert(d.get<std::string>());
+    columns.push_back(std::move(c));
+  }
+  std::sort(columns.begin(), columns.end(), [](const Column& a, const Column& b) {
+    return std::tie(a.head.deadline, a.head.letter_no, a.head.task_id) <
+           std::tie(b.head.deadline, b.head.letter_no, b.head.task_id);
+  });
+  for (const std::string& district : districts) {
+    std::vector<ReportCell>& row = m.cells[district];
+    for (const Column& c : columns) {
+      if (!c.assigned.count(district)) {
+        row.push_back(ReportCell::kNotAssigned);
+        continue;
+      }
+      // As summary.h submission_record: the deadline day ends at Thai midnight.
+      const Date deadline = *parse_date(c.head.deadline);
+      const int64_t end = thai_midnight_ms(civil_from_days(days_from_civil(deadline) + 1));
+      auto it = submissions.find(submission_row_id(c.head.task_id, district));
+      const int64_t at = it == submissions.end() ? 0 : int_field(*it->second, "submitted_at");
+      if (at == 0 || at > now_ms) {
+        row.push_back(now_ms >= end ? ReportCell::kMissing : ReportCell::kPending);
+      } else if (verification_state(*it->second, reviewed_fields(*it->second)) ==
+                 Verification::kReturned) {
+        row.push_back(ReportCell::kReturned);
+      } else {
+        row.push_back(at < end ? ReportCell::kOnTime : ReportCell::kLate);
+      }
+    }
+  }
+  for (Column& c : columns) m.columns.push_back(std::move(c.head));
+  return m;
+}
+
+SubmissionRecord count_row(const std::vector<ReportCell>& row) {
+  SubmissionRecord r;
+  for (ReportCell c : row) {
+    switch (c) {
+      case ReportCell::kOnTime:
+        ++r.on_time;
+        break;
+      case ReportCell::kLate:
+        ++r.late;
+        break;
+      case ReportCell::kMissing:
+        ++r.missing;
+        break;
+      case ReportCell::kReturned:
+        ++r.returned;
+        break;
+      case ReportCell::kPending:
+        ++r.pending;
+        break;
+      case ReportCell::kNotAssigned:
+        break;
+    }
+  }
+  return r;
+}
+
+// --- the hub's lists ---
+
+namespace {
+std::string str(const json& j, const char* k) {
+  return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+}
+int64_t num(const json& j, const char* k, int64_t fallback = 0) {
+  return j.contains(k) && j[k].is_number_integer() ? j[k].get<int64_t>() : fallback;
+}
+}  // namespace
+
+Result<std::vector<ConflictItem>> parse_conflicts(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("conflicts") || !j["conflicts"].is_array())
+    return Status(Code::kMalformed, "conflicts: not a {\"conflicts\": [...]} body");
+  std::vector<ConflictItem> out;
+  for (const json& c : j["conflicts"]) {
+    if (!c.is_object() || !c.contains("winner") || !c.contains("loser")) continue;
+    ConflictItem item;
+    item.id = num(c, "id");
+    item.detected_ms = num(c, "detected_ms");
+    item.table = str(c, "table");
+    item.row_id = str(c, "row_id");
+    item.scope = str(c, "scope");
+    item.field = str(c, "field");
+    const json& w = c["winner"];
+    const json& l = c["loser"];
+    item.winner_value = w.contains("value") ? w["value"].dump() : "null";
+    item.loser_value = l.contains("value") ? l["value"].dump() : "null";
+    item.winner_device = str(w, "device");
+    item.loser_device = str(l, "device");
+    item.winner_ms = int64_t(uint64_t(num(w, "hlc")) >> 16);
+    item.loser_ms = int64_t(uint64_t(num(l, "hlc")) >> 16);
+    out.push_back(std::move(item));
+  }
+  std::sort(out.begin(), out.end(), [](const ConflictItem& a, const ConflictItem& b) {
+    return std::tie(b.detected_ms, b.id) < std::tie(a.detected_ms, a.id);
+  });
+  return out;
+}
+
+Result<std::vector<FleetDevice>> parse_fleet(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("devices") || !j["devices"].is_array())
+    return Status(Code::kMalformed, "fleet: not a {\"devices\": [...]} body");
+  std::vector<FleetDevice> out;
+  for (const json& d : j["devices"]) {
+    if (!d.is_object()) continue;
+    FleetDevice f;
+    f.device_id = str(d, "device_id");
+    f.user = str(d, "user");
+    f.role = str(d, "role");
+    f.district = str(d, "district");
+    f.name = str(d, "name");
+    f.client_version = str(d, "client_version");
+    f.enrolled_ms = num(d, "enrolled_ms");
+    f.last_seen_ms = num(d, "last_seen_ms");
+    f.revoked = d.contains("revoked") && d["revoked"].is_boolean() && d["revoked"].get<bool>();
+    f.last_counter = num(d, "last_counter");
+    f.pending = num(d, "pending", -1);
+    f.pending_at_ms = num(d, "pending_at_ms");
+    out.push_back(std::move(f));
+  }
+  std::sort(out.begin(), out.end(), [](const FleetDevice& a, const FleetDevice& b) {
+    const bool ad = !a.district.empty(), bd = !b.district.empty();
+    return std::make_tuple(!ad, a.district, a.user, a.device_id) <
+           std::make_tuple(!bd, b.district, b.user, b.device_id);
+  });
+  return out;
+}
+
+TileStatus contact_status(int64_t last_seen_ms, int64_t now_ms) {
+  if (last_seen_ms <= 0) return TileStatus::kNoData;
+  const int64_t age = now_ms - last_seen_ms;
+  if (age <= 86'400'000) return TileStatus::kGood;
+  if (age <= 3 * 86'400'000) return TileStatus::kWatch;
+  return TileStatus::kBehind;
+}
+
+std::string format_ago(int64_t ms, int64_t now_ms, Lang lang) {
+  if (ms <= 0) return std::string(tr("gui.ago.never", lang));
+  const int64_t s = std::max<int64_t>(0, (now_ms - ms) / 1000);
+  if (s < 60) return std::string(tr("gui.ago.now", lang));
+  if (s < 3600) return fmt("gui.ago.minutes", lang, {std::to_string(s / 60)});
+  if (s < 86'400) return fmt("gui.ago.hours", lang, {std::to_string(s / 3600)});
+  return fmt("gui.ago.days", lang, {std::to_string(s / 86'400)});
+}
+
+std::string format_value(const std::string& field, const std::string& json_value, Lang lang) {
+  json j = json::parse(json_value, nullptr, false);
+  if (j.is_discarded() || j.is_null()) return "—";
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+  const bool time = field == "as_of" || field == "submitted_at" || field == "reviewed_at" ||
+                    field == "at" || field.size() > 3 && field.substr(field.size() - 3) == "_at" ||
+                    field.size() > 3 && field.substr(field.size() - 3) == "_ms";
+  if (j.is_number_integer() && time) return format_time_long(j.get<int64_t>(), lang);
+  if (j.is_number_integer()) return format_count(j.get<int64_t>());
+  if (j.is_number()) {
+    const double v = j.get<double>();
+    return format_number(v, std::floor(v) == v ? 0 : 2);
+  }
+  if (j.is_array()) {
+    std::string out;
+    for (const json& e : j) out += (out.empty() ? "" : ", ") + (e.is_string() ? e.get<std::string>() : e.dump());
+    return out;
+  }
+  return j.dump();
+}
+
+std::string describe_change(const std::string& table, const std::string& field,
+                            const std::string& scope, const Snapshot& s, Lang lang) {
+  std::string where = scope;
+  for (const DistrictFigures& d : s.districts) {
+    if (d.code == scope) where = district_label(d.name_th, d.name_en, lang);
+  }
+  if (scope == kProvinceScope) where = std::string(tr("gui.scope.province", lang));
+  return where + " · " + table + "." + field;
+}
+
+// --- province forms ---
+
+FormCheck check_task_form(const TaskEntry& e, const Date& today, Lang lang) {
+  FormCheck c;
+  auto trimmed_empty = [](const std::string& t) {
+    return t.find_first_not_of(" \t\r\n") == std::string::npos;
+  };
+  auto due = parse_date(e.due);
+  auto issued = parse_date(e.issued);
+  if (trimmed_empty(e.title)) {
+    c.error = std::string(tr("gui.check.title_missing", lang));
+  } else if (e.kind == "directive" && trimmed_empty(e.letter_no)) {
+    c.error = std::string(tr("gui.check.letter_missing", lang));
+  } else if (!due.ok()) {
+    c.error = fmt("gui.check.bad_date", lang, {e.due});
+  } else if (!issued.ok()) {
+    c.error = fmt("gui.check.bad_date", lang, {e.issued});
+  } else if (*due < *issued) {
+    c.error = std::string(tr("gui.check.due_before_issued", lang));
+  } else if (e.districts.empty()) {
+    c.error = std::string(tr("gui.check.no_districts", lang));
+  } else if (*due < today) {
+    c.confirm = fmt("gui.check.due_past", lang, {format_date_long(*due, lang)});
+  }
+  return c;
+}
+
+FormCheck check_target_form(double value, std::optional<double> current, Lang lang) {
+  FormCheck c;
+  if (!std::isfinite(value) || value <= 0) {
+    c.error = std::string(tr("gui.check.target_positive", lang));
+  } else if (current && *current > 0 && value > 10 * *current) {
+    c.confirm = fmt("gui.check.target_jump", lang,
+                    {format_number(value, 0), format_number(*current, 0)});
   }
   return c;
 }

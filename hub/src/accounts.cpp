@@ -242,13 +242,15 @@ Result<std::vector<AuditEntry>> Accounts::audit_log() {
 Result<std::vector<Accounts::DeviceInfo>> Accounts::devices() {
   std::lock_guard lock(mu_);
   auto st = db_.prepare(
-      "SELECT device_id,user,name,client_version,enrolled_ms,last_seen_ms,revoked FROM devices "
-      "ORDER BY user, device_id");
+      "SELECT d.device_id,d.user,d.name,d.client_version,d.enrolled_ms,d.last_seen_ms,d.revoked,"
+      "u.role,u.district FROM devices d LEFT JOIN users u ON u.name=d.user "
+      "ORDER BY d.user, d.device_id");
   if (!st.ok()) return st.status();
   std::vector<DeviceInfo> out;
   while (st->step()) {
     out.push_back({st->col_text(0), st->col_text(1), st->col_text(2), st->col_text(3),
-                   st->col_int(4), st->col_int(5), st->col_int(6) != 0});
+                   st->col_int(4), st->col_int(5), st->col_int(6) != 0, st->col_text(7),
+                   st->col_text(8)});
   }
   if (!st->last_status().ok()) return st->last_status();
   return out;

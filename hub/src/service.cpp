@@ -191,7 +191,8 @@ Response HubService::handle(const Request& r) {
 
     static const std::set<std::pair<std::string, std::string>> kAuthed = {
         {"POST", "/v1/logout"}, {"GET", "/v1/me"},        {"POST", "/v1/push"},
-        {"GET", "/v1/pull"},    {"GET", "/v1/conflicts"}, {"GET", "/v1/events"}};
+        {"GET", "/v1/pull"},    {"GET", "/v1/conflicts"}, {"GET", "/v1/events"},
+        {"GET", "/v1/fleet"}};
     if (!kAuthed.count({r.method, path})) {
       return error_response(Status(Code::kNotFound, "no endpoint " + r.method + " " + path));
     }
@@ -203,6 +204,7 @@ Response HubService::handle(const Request& r) {
     if (path == "/v1/push") return push(r, *session);
     if (path == "/v1/pull") return pull(r, *session);
     if (path == "/v1/conflicts") return conflicts(*session);
+    if (path == "/v1/fleet") return fleet(*session);
     return error_response(
         Status(Code::kUnsupported, "/v1/events is a stream; the server answers it, not handle()"));
   } catch (const std::exception& e) {  // a broken invariant: answer, log, keep serving
@@ -317,6 +319,12 @@ Response HubService::pull(const Request& r, const Session& s) {
   auto limit = query_int(query, "limit", static_cast<int64_t>(config_.max_page), 1,
                          static_cast<int64_t>(config_.max_page));
   if (!limit.ok()) return error_response(limit.status());
+  if (query.count("pending")) {  // optional: the client's outbox size, for GET /v1/fleet
+    auto pending = query_int(query, "pending", 0, 0, INT64_MAX);
+    if (!pending.ok()) return error_response(pending.status());
+    std::lock_guard lock(reports_mu_);
+    reports_[s.device_id] = {*pending, clock_.now_ms()};
+  }
   Result<PullPage> page = Status(Code::kInternal, "unset");
   {
     std::lock_guard lock(store_mu_);
@@ -358,6 +366,39 @@ Response HubService::conflicts(const Session& s) {
                        {"detected_ms", c.detected_ms}});
   }
   return json_response(json{{"conflicts", std::move(out)}});
+}
+
+// GET /v1/fleet (province and admin): every enrolled device with its account, last contact, client
+// version, the highest mutation applied and the outbox size it last reported.
+Response HubService::fleet(const Session& s) {
+  if (s.principal.role != Role::kProvince && s.principal.role != Role::kAdmin) {
+    return error_response(
+        Status(Code::kPermissionDenied, "fleet health is for province and admin accounts"));
+  }
+  auto devices = accounts_->devices();
+  if (!devices.ok()) return error_response(devices.status());
+  json out = json::array();
+  for (const Accounts::DeviceInfo& d : *devices) {
+    int64_t last_counter = 0;
+    {
+      std::lock_guard lock(store_mu_);
+      auto progress = store_->device_progress(d.device_id);
+      if (!progress.ok()) return error_response(progress.status());
+      last_counter = *progress;
+    }
+    json j{{"device_id", d.device_id},       {"user", d.user},
+           {"role", d.role},                 {"district", d.district},
+           {"name", d.name},                 {"client_version", d.client_version},
+           {"enrolled_ms", d.enrolled_ms},   {"last_seen_ms", d.last_seen_ms},
+           {"revoked", d.revoked},           {"last_counter", last_counter}};
+    std::lock_guard lock(reports_mu_);
+    if (auto it = reports_.find(d.device_id); it != reports_.end()) {
+      j["pending"] = it->second.pending;
+      j["pending_at_ms"] = it->second.at_ms;
+    }
+    out.push_back(std::move(j));
+  }
+  return json_response(json{{"devices", std::move(out)}, {"hub_time_ms", clock_.now_ms()}});
 }
 
 }  // namespace lwc::hub

@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "lwc/calendar.h"
+#include "lwc/entries.h"
 #include "lwc/i18n.h"
 #include "lwc/model.h"
 #include "lwc/store.h"
+#include "lwc/summary.h"
 #include "lwc/warnings.h"
 
 namespace lwc::client {
@@ -38,9 +40,9 @@ TileStatus tasks_status(int overdue, int in_stage);
 // Open warnings: demand/escalated → behind; warn/follow → watch; none → good.
 TileStatus warnings_status(std::optional<Stage> worst_open);
 
-// Expected cumulative % of a fiscal-year curve on day `d`: 0 at curve.start, linear between the
-// checkpoints, the last checkpoint after it (the same curve the rules use).
-double curve_target_pct(const CurveRule& curve, const Date& d);
+// This week's expected cumulative % of a curve: warnings.h curve_expected_pct at the Monday of the
+// week of `today` — what the rules judge and the weekly summary prints.
+double expected_pct_this_week(const CurveRule& curve, const Date& today);
 
 // --- formatting (Thai mode: Buddhist Era, Thai words) ---
 
@@ -95,8 +97,13 @@ std::vector<InboxItem> group_by_subject(const std::vector<lwc::WarningItem>& ite
 
 // --- figures ---
 
+// The figures below come from the shared computations (warnings.h indicator_figure, summary.h
+// province_status / submission_record), so the window shows the numbers of the hub's weekly summary
+// and web page; the flat members repeat them for the views.
 struct DistrictFigures {
   std::string code, name_th, name_en;
+  IndicatorFigure budget, bmn;
+  SubmissionRecord record;  // deadlines of this fiscal year up to now
   // Budget: cumulative disbursed (latest figure per work group, summed) vs the FY allocation.
   double budget_disbursed = 0, budget_allocation = 0;
   bool budget_any = false, budget_verified = false;
@@ -107,7 +114,7 @@ struct DistrictFigures {
   bool bmn_any = false, bmn_verified = false;
   int64_t bmn_as_of = 0;
   std::string budget_verified_by, bmn_verified_by;
-  // Reports: tasks assigned to the district.
+  // Reports: tasks of this fiscal year assigned to the district (record; total adds pending).
   int tasks_total = 0, tasks_on_time = 0, tasks_late = 0, tasks_missing = 0, tasks_returned = 0,
       tasks_in_stage = 0;
   int64_t tasks_as_of = 0;  // latest submission time
@@ -132,6 +139,34 @@ struct WorkGroupFigure {
   double disbursed = 0, target = 0;  // target 0: none set
 };
 
+// --- report-submission matrix (district × report) ---
+
+enum class ReportCell { kNotAssigned, kPending, kOnTime, kLate, kMissing, kReturned };
+uint32_t report_cell_colour(ReportCell c);  // on time green, late amber, missing red, returned purple
+const char* report_cell_key(ReportCell c);  // "gui.report.on_time" …
+struct ReportColumn {
+  std::string task_id, kind, letter_no, title, deadline;  // deadline after the holiday policy
+};
+struct SubmissionMatrix {
+  std::vector<ReportColumn> columns;  // tasks due in this fiscal year, by deadline then letter
+  // district code -> one cell per column. Counting a row gives summary.h submission_record's
+  // numbers (the same classification: end of the deadline day, returned first).
+  std::map<std::string, std::vector<ReportCell>> cells;
+};
+SubmissionMatrix submission_matrix(const RuleInputs& in, const RulesConfig& rules,
+                                   const std::vector<std::string>& districts, int64_t now_ms);
+SubmissionRecord count_row(const std::vector<ReportCell>& row);
+
+// --- this client's changes the hub refused (shown to their author, never dropped) ---
+
+struct RejectedItem {
+  int64_t counter = 0, rejected_ms = 0;
+  std::string table, row_id, scope, field;
+  std::string value;          // what this client wrote (canonical JSON)
+  std::string current;        // the value this replica holds now ("" when none)
+  std::string code, message;  // the hub's reason
+};
+
 struct Snapshot {
   int64_t now_ms = 0;
   Date today;
@@ -144,10 +179,46 @@ struct Snapshot {
   std::vector<ReviewItem> review_queue;    // province: submitted, not yet verified
   std::vector<WorkGroupFigure> work_groups;
   int64_t last_data_ms = 0;  // latest as-of of any figure
+  SubmissionMatrix reports;             // province: every district; district: its own row
+  std::vector<RejectedItem> rejected;   // newest first
+  int64_t pending_rows = 0;             // distinct rows with changes waiting in the outbox
 };
 
 // Reads everything a view shows. District role: its own district; other roles: all 13.
 Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_ms);
+
+// --- the hub's lists for the province (GET /v1/conflicts, GET /v1/fleet) ---
+
+struct ConflictItem {
+  int64_t id = 0, detected_ms = 0;
+  std::string table, row_id, scope, field;
+  std::string winner_value, loser_value;  // canonical JSON
+  std::string winner_device, loser_device;
+  int64_t winner_ms = 0, loser_ms = 0;  // wall clock of each version's HLC
+};
+// Parses a GET /v1/conflicts body; newest first.
+Result<std::vector<ConflictItem>> parse_conflicts(const std::string& body);
+
+struct FleetDevice {
+  std::string device_id, user, role, district, name, client_version;
+  int64_t enrolled_ms = 0, last_seen_ms = 0;
+  bool revoked = false;
+  int64_t last_counter = 0;  // the device's highest mutation the hub applied
+  int64_t pending = -1;      // outbox size it reported at its last pull (-1: never reported)
+  int64_t pending_at_ms = 0;
+};
+// Parses a GET /v1/fleet body; district offices first (by code), then the others, by user.
+Result<std::vector<FleetDevice>> parse_fleet(const std::string& body);
+// Last contact: within a day good, within 3 days watch, older behind, never no data.
+TileStatus contact_status(int64_t last_seen_ms, int64_t now_ms);
+// "5 นาทีที่แล้ว" / "5 min ago", hours, days; "ไม่เคย" / "never" for 0.
+std::string format_ago(int64_t ms, int64_t now_ms, Lang lang);
+// A field value for people: strings without quotes, numbers grouped, times (field as_of, *_at,
+// *_ms) as dates, lists joined; "—" for none.
+std::string format_value(const std::string& field, const std::string& json_value, Lang lang);
+// "measurement · value" with the district name when the scope is a district.
+std::string describe_change(const std::string& table, const std::string& field,
+                            const std::string& scope, const Snapshot& s, Lang lang);
 
 // --- tiles (district dashboard) ---
 
@@ -175,5 +246,13 @@ FormCheck check_budget_form(double amount, std::optional<double> last_amount, do
                             Lang lang);
 FormCheck check_bmn_form(int64_t collected, int64_t entered, int64_t updated,
                          std::optional<int64_t> last_collected, int64_t target, Lang lang);
+
+// --- province forms ---
+
+// A new task: a title, a valid due date not before issued, at least one district; a due date in
+// the past asks for confirmation.
+FormCheck check_task_form(const TaskEntry& e, const Date& today, Lang lang);
+// A target: a number > 0; more than 10× the current one asks for confirmation.
+FormCheck check_target_form(double value, std::optional<double> current, Lang lang);
 
 }  // namespace lwc::client

@@ -73,6 +73,7 @@ class Accounts {
     std::string device_id, user, name, client_version;
     int64_t enrolled_ms = 0, last_seen_ms = 0;
     bool revoked = false;
+    std::string role, district;  // of the account
   };
   Result<std::vector<DeviceInfo>> devices();
   // Records that the device was seen now; written at most once a minute per device.

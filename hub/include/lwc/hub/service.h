@@ -145,6 +145,7 @@ class HubService {
   Response conflicts(const Session& s);
   // The web page, its data and the letters (hub/src/web.cpp); nullopt when `path` is not theirs.
   std::optional<Response> web(const Request& r, const std::string& path);
+  Response fleet(const Session& s);
   void audit_sensitive_writes(const Session& s, const std::vector<Mutation>& batch,
                               const std::vector<MutationResult>& results);
 
@@ -160,6 +161,13 @@ class HubService {
   SummarySink summary_sink_;  // guarded by sink_mu_
   std::mutex rules_mu_;       // one rules run at a time
   std::unique_ptr<StatusFeed> status_feed_;  // after events_: stops before the bus goes
+  // What each device last said about itself: its outbox size at its last pull (?pending=N), and
+  // when. In memory only (GET /v1/fleet shows "not reported" after a hub restart until it pulls).
+  struct DeviceReport {
+    int64_t pending = 0, at_ms = 0;
+  };
+  std::mutex reports_mu_;
+  std::map<std::string, DeviceReport> reports_;  // guarded by reports_mu_: device id -> report
 };
 
 // Runs HubService::run_rules() on its own thread: every `interval_ms`, and shortly (debounce_ms)
