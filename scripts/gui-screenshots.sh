@@ -2,7 +2,9 @@
 # Screenshot test of the desktop window under Xvfb (a ctest test; also refreshes docs/screenshots/).
 #   scripts/gui-screenshots.sh BUILD_DIR OUT_DIR
 # Builds two client data directories with demo-like data (tests/gui_fixture.cpp), renders the
-# district view, the warning pop-up and the provincial view in Thai and English with
+# district view, the warning pop-up, the provincial view and its tabs (charts with one chart
+# exported as a PNG, report submissions, conflicts, fleet health, task and target forms) and the
+# enrol screen of a new data directory, in Thai and English, with
 # `lwc-client gui --screenshot`, and fails when a frame is blank or broken: lwc-client itself fails
 # when a visible character has no glyph or the data did not load; `lwc_gui_fixture check` fails on
 # too few colours, an almost empty frame or no status-coloured tiles/cells/bars.
@@ -19,16 +21,29 @@ mkdir -p "$out"
 "$fixture" make "$work/district" --role district
 "$fixture" make "$work/province" --role province
 
-shot() {  # data-dir view lang name
+shot() {  # data-dir view lang name [min-status-pixels [extra gui options...]]
+  dir=$1 view=$2 lang=$3 name=$4 min=${5:-3000}
+  shift 4; [ $# -gt 0 ] && shift
   xvfb-run -a -s "-screen 0 1400x900x24" \
-    "$client" --data "$1" gui --screenshot "$out/$4.png" --view "$2" --lang "$3" --frames 4 \
-    --size 1280x800
-  "$fixture" check "$out/$4.png"
+    "$client" --data "$dir" gui --screenshot "$out/$name.png" --view "$view" --lang "$lang" \
+    --frames 4 --size 1280x800 "$@"
+  "$fixture" check "$out/$name.png" "$min"
 }
 shot "$work/district" district th district-th
 shot "$work/district" district en district-en
 shot "$work/district" popup th popup-th
 shot "$work/province" province th province-th
 shot "$work/province" province en province-en
-shot "$work/province" charts th charts-th
+shot "$work/province" charts th charts-th 3000 --export-chart budget --export-path "$out/chart-budget-th.png"
+"$fixture" check "$out/chart-budget-th.png" 3000  # the Export PNG picture of one chart
+shot "$work/province" reports th reports-th 1500
+shot "$work/province" reports en reports-en 1500
+shot "$work/province" conflicts th conflicts-th 500
+shot "$work/province" conflicts en conflicts-en 500
+shot "$work/province" fleet th fleet-th 800
+shot "$work/province" fleet en fleet-en 800
+shot "$work/province" forms th forms-th 0
+shot "$work/province" forms en forms-en 0
+mkdir -p "$work/new"
+shot "$work/new" enroll th enroll-th 0 --hub https://127.0.0.1:8443 --user maemo
 echo "screenshots in $out"

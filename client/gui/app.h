@@ -74,6 +74,8 @@ struct Bar {
 void bar_chart(const char* id, const std::vector<Bar>& bars, double max_value, double common_target,
                const std::string& target_label, float label_width);
 void help_marker(const std::string& text);
+// A solid bar in `rgb` at the start of the line (a table cell's status edge); the text follows.
+void edge_mark(uint32_t rgb);
 
 // --- the windows ---
 

@@ -78,11 +78,13 @@ void ConflictsView::conflicts(App& app) {
     ImGui::TextDisabled("%s", c.row_id.substr(0, 12).c_str());
     ImGui::TableNextColumn();
     ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, colour(tint(0x2E7D32, 0.85f)));
+    edge_mark(0x2E7D32);
     ImGui::TextWrapped("%s", format_value(c.field, c.winner_value, app.lang).c_str());
     ImGui::TextDisabled("%s · %s", user_of(app, c.winner_device).c_str(),
                         format_time_long(c.winner_ms, app.lang).c_str());
     ImGui::TableNextColumn();
     ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, colour(tint(0xF9A825, 0.80f)));
+    edge_mark(0xF9A825);
     ImGui::TextWrapped("%s", format_value(c.field, c.loser_value, app.lang).c_str());
     ImGui::TextDisabled("%s · %s", user_of(app, c.loser_device).c_str(),
                         format_time_long(c.loser_ms, app.lang).c_str());
@@ -124,6 +126,7 @@ void ConflictsView::rejected(App& app) {
                         format_time_long(r.rejected_ms, app.lang).c_str());
     ImGui::TableNextColumn();
     ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, colour(tint(0xC62828, 0.85f)));
+    edge_mark(0xC62828);
     ImGui::TextWrapped("%s", format_value(r.field, r.value, app.lang).c_str());
     ImGui::TableNextColumn();
     ImGui::TextWrapped("%s", format_value(r.field, r.current.empty() ? "null" : r.current, app.lang)

@@ -70,6 +70,7 @@ void FleetView::draw(App& app) {
     ImGui::TableNextColumn();
     const TileStatus st = d.revoked ? TileStatus::kNoData : contact_status(d.last_seen_ms, s.now_ms);
     ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, colour(tint(tile_colour(st), 0.75f)));
+    edge_mark(tile_colour(st));
     ImGui::TextUnformatted(format_ago(d.last_seen_ms, s.now_ms, app.lang).c_str());
     if (d.last_seen_ms) {
       ImGui::TextDisabled("%s", format_time_long(d.last_seen_ms, app.lang).c_str());

@@ -174,7 +174,7 @@ void ProvinceView::chart_section(App& app, const char* name, const std::string& 
     if (start.y < wmin.y || end.y > wmax_y) {
       ImGui::SetScrollY(ImGui::GetScrollY() + (start.y - wmin.y) - 4);
     } else {
-      app.export_chart({name, ImVec2(start.x - 6, start.y - 4), ImVec2(end.x + 6, end.y + 2),
+      app.export_chart({name, ImVec2(start.x - 6, start.y - 4), ImVec2(end.x, end.y + 2),
                         export_path_});
       export_again_.clear();
       export_path_.clear();

@@ -72,7 +72,8 @@ void ReportsView::draw(App& app) {
         ImGui::TextDisabled("%s", std::string(app.t("gui.report.not_assigned")).c_str());
         continue;
       }
-      ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, colour(tint(report_cell_colour(c), 0.55f)));
+      ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, colour(tint(report_cell_colour(c), 0.6f)));
+      edge_mark(report_cell_colour(c));
       ImGui::TextUnformatted(std::string(app.t(report_cell_key(c))).c_str());
       if (ImGui::IsItemHovered()) {
         const ReportColumn& col = m.columns[i];

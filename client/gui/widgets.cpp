@@ -150,4 +150,12 @@ void bar_chart(const char* id, const std::vector<Bar>& bars, double max_value, d
   ImGui::PopID();
 }
 
+void edge_mark(uint32_t rgb) {
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float h = ImGui::GetTextLineHeight();
+  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 1), ImVec2(p.x + 7, p.y + h - 1),
+                                            colour(rgb), 2.0f);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + 13, p.y));
+}
+
 }  // namespace lwc::client::gui
