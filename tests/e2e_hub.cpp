@@ -255,3 +255,30 @@ TEST_CASE("e2e hub: config set checks the result before it replaces hub.json", "
   RunResult shown = run({LWC_HUB_BIN, "--data", data, "config", "show"});
   CHECK(json::parse(shown.out)["rules_interval_s"] == 30);
 }
+
+TEST_CASE("e2e hub: export kpi writes a CSV a spreadsheet opens with Thai, export award ranks 13",
+          "[e2e][hub]") {
+  TempDir dir;
+  const std::string data = dir.file("hub");
+  REQUIRE(run({LWC_HUB_BIN, "--data", data, "init", "--demo"}).exit_code == 0);
+  const std::string csv_path = dir.file("kpi.csv");
+  RunResult kpi = run({LWC_HUB_BIN, "--data", data, "export", "kpi", "--out", csv_path});
+  INFO(kpi.out);
+  REQUIRE(kpi.exit_code == 0);
+  std::ifstream in(csv_path, std::ios::binary);
+  const std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(csv.rfind("\xEF\xBB\xBF" "kind,key,name_th", 0) == 0);
+  CHECK(csv.find("district,5202,แม่เมาะ,Mae Mo,") != std::string::npos);
+  size_t districts = 0;
+  for (size_t at = 0; (at = csv.find("\r\ndistrict,", at)) != std::string::npos; ++at) ++districts;
+  CHECK(districts == 13);
+  RunResult award = run({LWC_HUB_BIN, "--data", data, "export", "award", "--json"});
+  REQUIRE(award.exit_code == 0);
+  json board = json::parse(award.out);
+  REQUIRE(board["scores"].size() == 13);
+  CHECK(board["scores"][0]["rank"] == 1);
+  CHECK(board["scores"][0]["percent"].get<double>() >= board["scores"][12]["percent"].get<double>());
+  CHECK(run({LWC_HUB_BIN, "--data", data, "export", "award", "--month", "2026-13"}).exit_code == 2);
+  CHECK(run({LWC_HUB_BIN, "--data", data, "export", "kpi", "--from", "2026-12-01", "--to",
+             "2026-11-01"}).exit_code == 2);
+}

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <limits>
 
+#include "lwc/award.h"
 #include "lwc/hub/config.h"
 #include "lwc/hub/demo.h"
 #include "lwc/hub/notify.h"
@@ -201,7 +202,18 @@ int run_cli(int argc, char** argv) {
 
   auto* exp = app.add_subcommand("export", "print the hub's canonical state");
   bool as_json = false;
-  exp->add_flag("--json", as_json, "canonical JSON (the only format)")->required();
+  exp->add_flag("--json", as_json, "canonical JSON of every row");
+  exp->require_subcommand(0, 1);
+  auto* exp_kpi = exp->add_subcommand("kpi", "KPIs of a period as CSV (UTF-8 with BOM)");
+  std::string kpi_from, kpi_to, export_out;
+  exp_kpi->add_option("--from", kpi_from, "first deadline day, YYYY-MM-DD (default: FY start)");
+  exp_kpi->add_option("--to", kpi_to, "last deadline day, YYYY-MM-DD (default: today)");
+  exp_kpi->add_option("--out", export_out, "write to this file (default: stdout)");
+  auto* exp_award = exp->add_subcommand("award", "the Report Award leaderboard of a month");
+  std::string award_month;
+  bool award_json = false;
+  exp_award->add_option("--month", award_month, "YYYY-MM (CE; default: this month)");
+  exp_award->add_flag("--json", award_json, "JSON with every score's breakdown");
   std::string export_district;
   exp->add_option("--district", export_district, "only what this district's clients see");
 
@@ -300,7 +312,43 @@ int run_cli(int argc, char** argv) {
     std::cout << "lwc-hub stopped" << std::endl;
     return 0;
   }
+  if (exp_kpi->parsed() || exp_award->parsed()) {
+    const int64_t now = hub_clock().now_ms();
+    auto inputs = hub.with_store([](Store& st) { return load_rule_inputs(st, ScopeFilter::everything()); });
+    if (!inputs.ok()) return fail(inputs.status());
+    if (exp_award->parsed()) {
+      if (award_month.empty()) award_month = format_date(thai_date(now)).substr(0, 7);
+      if (!parse_date(award_month + "-01").ok()) {
+        return fail(Status(Code::kInvalidArgument, "--month is YYYY-MM, e.g. 2026-11"));
+      }
+      Leaderboard b = monthly_award(*inputs, config.rules, config.award, award_month, now);
+      std::cout << (award_json ? leaderboard_json(b).dump(2) : leaderboard_text(b, Lang::kTh))
+                << "\n";
+      return 0;
+    }
+    const Date today = thai_date(now);
+    if (kpi_from.empty()) kpi_from = format_date(fiscal_year_start(fiscal_year_be(today)));
+    if (kpi_to.empty()) kpi_to = format_date(today);
+    for (const std::string* d : {&kpi_from, &kpi_to}) {
+      if (auto p = parse_date(*d); !p.ok()) return fail(p.status());
+    }
+    if (kpi_to < kpi_from) return fail(Status(Code::kInvalidArgument, "--to is before --from"));
+    auto warnings = hub.with_store([](Store& st) { return st.rows("warning", ScopeFilter::everything()); });
+    if (!warnings.ok()) return fail(warnings.status());
+    const std::string csv =
+        kpi_csv(compute_kpis(*inputs, *warnings, config.rules, kpi_from, kpi_to, now));
+    if (export_out.empty()) {
+      std::cout << csv;
+      return 0;
+    }
+    std::ofstream out(export_out, std::ios::binary);
+    out << csv;
+    if (!out) return fail(Status(Code::kIo, "cannot write " + export_out));
+    std::cerr << "KPIs " << kpi_from << " .. " << kpi_to << " written to " << export_out << "\n";
+    return 0;
+  }
   if (exp->parsed()) {
+    if (!as_json) return fail(Status(Code::kInvalidArgument, "use export --json, export kpi or export award"));
     const ScopeFilter filter = export_district.empty()
                                    ? ScopeFilter::everything()
                                    : read_filter(Principal{Role::kDistrict, export_district, ""});

@@ -49,6 +49,7 @@ Result<HubConfig> load_config(const std::string& data_dir) {
 #undef X
     known |= it.key() == "channels";
     known |= it.key() == "rules";
+    known |= it.key() == "award";
     known |= it.key() == "web";
     if (!known) return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
   }
@@ -57,6 +58,11 @@ Result<HubConfig> load_config(const std::string& data_dir) {
 #undef X
   if (c.worker_threads < 1) return Status(Code::kInvalidArgument, "worker_threads must be >= 1");
   if (c.rules_interval_s < 1) return Status(Code::kInvalidArgument, "rules_interval_s must be >= 1");
+  if (j.contains("award")) {
+    auto award = parse_award_config(j["award"]);
+    if (!award.ok()) return Status(award.status().code(), file + ": " + award.status().message());
+    c.award = *award;
+  }
   if (j.contains("rules")) {
     auto rules = parse_rules_config(j["rules"]);
     if (!rules.ok()) return Status(rules.status().code(), file + ": " + rules.status().message());
@@ -91,6 +97,7 @@ Status save_config(const HubConfig& c) {
   LWC_CONFIG_MEMBERS(X)
 #undef X
   j["rules"] = rules_config_json(c.rules);
+  j["award"] = award_config_json(c.award);
   j["web"] = {{"public", c.web.public_page}, {"debounce_ms", c.web.debounce_ms},
               {"letter_ref", c.web.letter_ref}};
   if (c.channels.any_channel() || !c.channels.digest) j["channels"] = notify_config_json(c.channels);

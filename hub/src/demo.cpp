@@ -135,6 +135,75 @@ Status seed_demo(Store& store, Accounts& accounts, int64_t now_ms) {
                              field("districts", t.districts),
                              field("work_group_id", work_group_row_id("strategy"))}));
   }
+  return seed_demo_history(store, now_ms);
+}
+
+Status seed_demo_history(Store& store, int64_t now_ms) {
+  const int64_t day = 86'400'000;
+  auto write = [&](Result<RowWrite> w) -> Status {
+    if (!w.ok()) return w.status();
+    return put(store, w->table, w->scope, w->fields, w->id);
+  };
+  auto read = [&](const std::string& table, const std::string& id) -> Result<Row> {
+    auto r = store.get_row(table, id);
+    if (!r.ok()) return r.status();
+    if (!r->has_value()) return Status(Code::kNotFound, table + " " + id);
+    return **r;
+  };
+  // Two past reports with a record to score: most on time, some late, one returned, some missing.
+  struct Past {
+    const char* letter_no;
+    const char* title;
+    int issued_days, due_days;
+  };
+  const Past past[] = {
+      {"ลป 0020/ว 1050", "รายงานผลการดำเนินงานประจำเดือนที่แล้ว / Last month's performance report",
+       -40, -26},
+      {"ลป 0020/ว 1101", "รายงานความก้าวหน้าโครงการ / Project progress report", -25, -12},
+  };
+  for (int t = 0; t < 2; ++t) {
+    std::vector<std::string> all;
+    for (int n = 1; n <= 13; ++n) all.push_back("52" + std::string(n < 10 ? "0" : "") + std::to_string(n));
+    TaskEntry e{"directive", past[t].letter_no, past[t].title,
+                format_date(thai_date(now_ms + past[t].issued_days * day)),
+                format_date(thai_date(now_ms + past[t].due_days * day)), all, "strategy"};
+    auto task_write = task_entry(e);
+    if (!task_write.ok()) return task_write.status();
+    LWC_RETURN_IF_ERROR(put(store, task_write->table, task_write->scope, task_write->fields, task_write->id));
+    auto task = read("task", task_write->id);
+    if (!task.ok()) return task.status();
+    for (int n = 1; n <= 13; ++n) {
+      const std::string code = all[n - 1];
+      const int pattern = (n * 7 + t * 3) % 10;  // 0..9: mostly on time
+      if (pattern == 9) continue;                // missing
+      const int64_t due_ms = now_ms + past[t].due_days * day;
+      const int64_t when = due_ms + (pattern >= 7 ? (pattern - 5) * day : -(pattern + 1) * day / 2);
+      auto sub = submission_entry(*task, code, "demo-" + code, when, "ลป 0020." + std::to_string(n) + "/" + std::to_string(100 + t));
+      LWC_RETURN_IF_ERROR(write(sub));
+      if (pattern == 4) {  // returned for quality
+        auto row = read("submission", sub->id);
+        if (!row.ok()) return row.status();
+        LWC_RETURN_IF_ERROR(write(review_entry(*row, false, "province", when + day,
+                                               "เอกสารแนบไม่ครบ / attachment missing")));
+      }
+    }
+  }
+  // BMN progress for most districts, and the province's verification of some figures.
+  for (int n = 1; n <= 13; ++n) {
+    const std::string code = "52" + std::string(n < 10 ? "0" : "") + std::to_string(n);
+    if (n % 4 != 0) {
+      const int64_t collected = 400 + 130 * ((n * 5) % 11);
+      BmnEntry bmn{code, collected, collected * (70 + n % 3 * 10) / 100, collected / 3,
+                   format_date(thai_date(now_ms - (n % 3 + 2) * day)), "demo-" + code};
+      LWC_RETURN_IF_ERROR(write(bmn_entry(bmn)));
+    }
+    if (n % 2 == 1) {  // verified budget figures
+      const std::string as_of = format_date(thai_date(now_ms - 5 * day));
+      auto row = read("measurement", measurement_row_id(kBudgetIndicator, code, "strategy", as_of));
+      if (!row.ok()) return row.status();
+      LWC_RETURN_IF_ERROR(write(review_entry(*row, true, "province", now_ms - 3 * day, "")));
+    }
+  }
   return {};
 }
 

@@ -250,6 +250,61 @@ Leaderboard monthly_award(const RuleInputs& in, const RulesConfig& rules, const 
   return board;
 }
 
+json leaderboard_json(const Leaderboard& b) {
+  json scores = json::array();
+  for (const AwardScore& s : b.scores) {
+    json breakdown = json::array();
+    for (const TaskOutcome& o : s.breakdown) {
+      breakdown.push_back({{"task_id", o.task_id},
+                           {"title", o.title},
+                           {"deadline", o.deadline},
+                           {"outcome", outcome_name(o.outcome)},
+                           {"days_late", o.days_late},
+                           {"points", o.points},
+                           {"submitted_at", o.submitted_at == 0 ? json(nullptr) : json(o.submitted_at)},
+                           {"submitted_by", o.submitted_by}});
+    }
+    scores.push_back({{"rank", s.rank},
+                      {"district", s.district},
+                      {"name_th", s.name_th},
+                      {"name_en", s.name_en},
+                      {"points", s.points},
+                      {"max_points", s.max_points},
+                      {"percent", s.percent},
+                      {"on_time", s.on_time},
+                      {"late", s.late},
+                      {"very_late", s.very_late},
+                      {"missing", s.missing},
+                      {"returned", s.returned},
+                      {"pending", s.pending},
+                      {"mean_days_early", s.mean_days_early},
+                      {"breakdown", breakdown}});
+  }
+  return {{"month", b.month}, {"at_ms", b.at_ms}, {"final", b.final}, {"scores", scores}};
+}
+
+std::string leaderboard_text(const Leaderboard& b, Lang lang) {
+  auto first = parse_date(b.month + "-01");
+  std::string month = b.month;
+  if (first.ok()) {
+    month = std::string(tr("month." + std::to_string(first->month), lang)) + " " +
+            std::to_string(lang == Lang::kTh ? be_year(first->year) : first->year);
+  }
+  std::string out = fmt("award.title", lang, {month}) +
+                    (b.final ? std::string() : std::string(tr("award.provisional", lang))) + "\n";
+  for (const AwardScore& s : b.scores) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f", s.percent);
+    out += fmt("award.line", lang,
+               {std::to_string(s.rank), lang == Lang::kTh ? s.name_th : s.name_en, pct,
+                std::to_string(s.points), std::to_string(s.max_points), std::to_string(s.on_time),
+                std::to_string(s.late + s.very_late), std::to_string(s.missing),
+                std::to_string(s.returned)}) +
+           "\n";
+  }
+  return out;
+}
+
 std::vector<Leaderboard> award_history(const RuleInputs& in, const RulesConfig& rules,
                                        const AwardConfig& award, int fy_be, int64_t now_ms) {
   std::vector<Leaderboard> out;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lwc/i18n.h"
 #include "lwc/warnings.h"
 
 namespace lwc {
@@ -73,6 +74,11 @@ struct Leaderboard {
 // a deadline still ahead is pending (scores nothing, counts nothing).
 Leaderboard monthly_award(const RuleInputs& in, const RulesConfig& rules, const AwardConfig& award,
                           const std::string& month, int64_t now_ms);
+// JSON of a leaderboard (every score with its breakdown) for the CLI, the web page and archives.
+nlohmann::json leaderboard_json(const Leaderboard& b);
+// The leaderboard as text, best first: rank, district, score, points, outcome counts.
+std::string leaderboard_text(const Leaderboard& b, Lang lang);
+
 // The leaderboards of every month of fiscal year fy_be from October up to the month of now_ms.
 std::vector<Leaderboard> award_history(const RuleInputs& in, const RulesConfig& rules,
                                        const AwardConfig& award, int fy_be, int64_t now_ms);

@@ -7,6 +7,7 @@
 
 #include "lwc/hub/notify_config.h"
 #include "lwc/status.h"
+#include "lwc/award.h"
 #include "lwc/warnings.h"
 
 namespace lwc::hub {
@@ -38,6 +39,7 @@ struct HubConfig {
   int worker_threads = 2;                // handler threads (SQLite work), apart from the IO thread
   int64_t rules_interval_s = 60;         // warning rules run this often, and after every change
   RulesConfig rules;                     // "rules": the warning rules (docs/warnings.md)
+  AwardConfig award;                     // "award": Report Award points (docs/award.md)
   NotifyConfig channels;                 // "channels": outgoing LINE / e-mail / webhook (notify_config.h)
   WebConfig web;                         // "web": status page and letters
 

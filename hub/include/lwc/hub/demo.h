@@ -25,5 +25,8 @@ const std::vector<DemoAccount>& demo_accounts();
 // FY 2570 targets, district budget and BMN figures, and directive letters and monthly reports with
 // deadlines around `now_ms` (some before, one today, some after), plus the demo accounts.
 Status seed_demo(Store& store, Accounts& accounts, int64_t now_ms);
+// Part of seed_demo: two past reports with a mixed record (on time, late, returned, missing), BMN
+// figures for most districts and the province's verification of some budget figures.
+Status seed_demo_history(Store& store, int64_t now_ms);
 
 }  // namespace lwc::hub
