@@ -16,4 +16,6 @@ cp "bench/results/merge-$stamp.json" bench/results/merge-latest.json
 echo "== push and pull over HTTPS (200,000 field changes, batches of 1,000, pages of 10,000)"
 "$build/bench/lwc_bench_sync" "bench/results/sync-$stamp.json"
 cp "bench/results/sync-$stamp.json" bench/results/sync-latest.json
+echo "== desktop window: first frame, idle CPU, peak RSS (provincial view of the demo data, Xvfb)"
+scripts/bench-gui.sh "$build" || echo "gui benchmark skipped (exit $?)"
 echo "results: bench/results/*-$stamp.json"

@@ -3,7 +3,11 @@
 # https://127.0.0.1:8443, enrolls a Mae Mo district client and a province client, enters a budget
 # figure at the district, syncs, and shows it arriving at the province. The hub keeps running until
 # Ctrl-C. Data lives in demo-data/ (delete it to start over).
-# (The desktop window arrives with the GUI issue; today the client is the lwc-client command line.)
+# With a display (DISPLAY or WAYLAND_DISPLAY set) it then opens the desktop windows: a NEW district
+# officer's window on an empty data directory (the enrol screen, hub URL, CA file and user filled in:
+# type the password lwc-5202-2570), and the province's window. Enter a BMN or budget figure in the
+# district window (it works offline: stop the hub and it waits in "pending"), see it in the
+# province's matrix after the sync, and answer the warning pop-up. LWC_DEMO_GUI=0 skips the windows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -36,4 +40,12 @@ echo; echo "== The province pulls and sees it:"
 "$client" --data "$data/province" export --json | grep -c '"scope":"5202"' | sed 's/^/rows of Mae Mo at the province: /'
 echo
 echo "The hub is serving at $url (Ctrl-C to stop). Try: $client --data $data/maemo status"
+if [ "${LWC_DEMO_GUI:-1}" != 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  # A new officer: an empty data directory opens on the enrol screen.
+  "$client" --data "$data/maemo-gui" gui --hub $url --ca "$PWD/$data/hub/tls/ca.pem" --user maemo &
+  "$client" --data "$data/province" gui &
+  echo "Windows: Mae Mo (enrol with password lwc-5202-2570) and the province."
+else
+  echo "No display: windows not opened (run $client --data $data/province on a desktop)."
+fi
 wait $hub_pid

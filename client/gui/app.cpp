@@ -608,6 +608,9 @@ int run_app(const GuiOptions& options) {
         break;
       }
       glfwSwapBuffers(window);
+      // The atlas now lives in the GL texture: free ImGui's CPU copies (alpha + RGBA, ~1.3 MB).
+      if (ImGui::GetIO().Fonts->TexPixelsAlpha8 || ImGui::GetIO().Fonts->TexPixelsRGBA32)
+        ImGui::GetIO().Fonts->ClearTexData();
       if (bench.active() && bench.frame(app.snapshot != nullptr)) break;
     }
     if (bench.active()) exit_code = bench.write(options.bench) ? 0 : 1;
