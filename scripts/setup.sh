@@ -10,6 +10,7 @@ packages=(
   libsodium-dev libcli11-dev
   libimgui-dev libglfw3-dev libgl-dev libstb-dev libfreetype-dev fonts-thai-tlwg
   catch2 xvfb xauth curl ca-certificates
+  chromium
 )
 
 missing=()

@@ -83,8 +83,10 @@ function matrix(d) {
       h('table', { class: 'matrix', id: 'matrix' },
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, tr('col.district', lang)),
-          h('th', { scope: 'col' }, tr('col.budget', lang)),
-          h('th', { scope: 'col' }, tr('col.bmn', lang)),
+          h('th', { scope: 'col' }, tr('col.budget', lang),
+            h('small', {}, `${tr('col.target', lang)} ${number(tol.budget_pct ?? 0, 1)}%`)),
+          h('th', { scope: 'col' }, tr('col.bmn', lang),
+            h('small', {}, `${tr('col.target', lang)} ${number(tol.bmn_pct ?? 0, 1)}%`)),
           h('th', { scope: 'col' }, tr('col.reports', lang)),
           h('th', { scope: 'col' }, tr('col.warnings', lang)))),
         h('tbody', {}, rows))),
@@ -160,9 +162,9 @@ function award(d) {
     h('tr', { class: x.rank <= 3 && x.max_points > 0 ? `podium r${x.rank}` : '', 'data-district': x.code },
       h('td', { class: 'rank' }, x.rank <= 3 && x.max_points > 0 ? h('span', { class: `medal m${x.rank}` }, x.rank) : x.rank),
       h('td', {}, x.name),
-      h('td', { class: 'scorebar' },
+      h('td', {}, h('div', { class: 'scorebar' },
         h('span', { class: 'track' }, (() => { const b = h('span', { class: 'fill' }); b.style.width = Math.max(0, Math.min(100, x.percent)) + '%'; return b; })()),
-        h('span', { class: 'num' }, x.max_points > 0 ? number(x.percent, 1) + '%' : '—')),
+        h('span', { class: 'num' }, x.max_points > 0 ? number(x.percent, 1) + '%' : '—'))),
       h('td', { class: 'num' }, x.max_points > 0 ? `${x.points}/${x.max_points}` : '—'),
       h('td', { class: 'num' }, x.on_time), h('td', { class: 'num' }, x.late),
       h('td', { class: 'num' }, x.returned), h('td', { class: 'num' }, x.missing)));
@@ -170,9 +172,9 @@ function award(d) {
     h('table', { class: 'leaderboard' },
       h('thead', {}, h('tr', {},
         h('th', {}, tr('award.rank', lang)), h('th', {}, tr('col.district', lang)),
-        h('th', {}, tr('award.score', lang)), h('th', {}, tr('award.points', lang)),
-        h('th', {}, tr('reports.on_time', lang)), h('th', {}, tr('reports.late', lang)),
-        h('th', {}, tr('reports.returned', lang)), h('th', {}, tr('reports.missing', lang)))),
+        h('th', {}, tr('award.score', lang)), h('th', { class: 'num' }, tr('award.points', lang)),
+        h('th', { class: 'num' }, tr('reports.on_time', lang)), h('th', { class: 'num' }, tr('reports.late', lang)),
+        h('th', { class: 'num' }, tr('reports.returned', lang)), h('th', { class: 'num' }, tr('reports.missing', lang)))),
       h('tbody', {}, rows)));
 }
 

@@ -19,6 +19,7 @@ export const STRINGS = {
   'col.bmn': ['ข้อมูล จปฐ.', 'BMN survey'],
   'col.budget': ['การเบิกจ่ายงบประมาณ', 'Budget disbursement'],
   'col.district': ['อำเภอ', 'District'],
+  'col.target': ['เป้าสัปดาห์นี้', "this week's target"],
   'col.reports': ['การส่งรายงาน', 'Reports'],
   'col.warnings': ['คำเตือนที่เปิดอยู่', 'Open warnings'],
   'fig.asof': ['ข้อมูล ณ', 'as of'],
