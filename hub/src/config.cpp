@@ -49,7 +49,6 @@ Result<HubConfig> load_config(const std::string& data_dir) {
 #undef X
     known |= it.key() == "channels";
     known |= it.key() == "rules";
-    known |= it.key() == "web";
     known |= it.key() == "award";
     known |= it.key() == "web";
     if (!known) return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
@@ -98,8 +97,6 @@ Status save_config(const HubConfig& c) {
   LWC_CONFIG_MEMBERS(X)
 #undef X
   j["rules"] = rules_config_json(c.rules);
-  j["web"] = {{"public", c.web.public_page}, {"debounce_ms", c.web.debounce_ms},
-              {"letter_ref", c.web.letter_ref}};
   j["award"] = award_config_json(c.award);
   j["web"] = {{"public", c.web.public_page}, {"debounce_ms", c.web.debounce_ms},
               {"letter_ref", c.web.letter_ref}};

@@ -141,7 +141,6 @@ Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, co
   std::unique_ptr<HubService> service(
       new HubService(config, clock, std::move(store).value(), std::move(accounts).value()));
   service->status_feed_ = std::make_unique<StatusFeed>(service->events_, config.web.debounce_ms);
-  service->status_feed_ = std::make_unique<StatusFeed>(service->events_, config.web.debounce_ms);
   LWC_RETURN_IF_ERROR(service->publish_rules_setting());
   return service;
 }
@@ -188,7 +187,6 @@ Response HubService::handle(const Request& r) {
                                 {"server", "lwc-hub 0.1.0"}});
     }
     if (path == "/v1/login" && r.method == "POST") return login(r);
-    if (auto page = web(r, path)) return std::move(*page);
     if (auto page = web(r, path)) return std::move(*page);
 
     static const std::set<std::pair<std::string, std::string>> kAuthed = {

@@ -379,64 +379,6 @@ constexpr Text kTexts[] = {
     {"web.no_data", "ยังไม่มีข้อมูล", "no data yet"},
     {"web.source.submission", "การส่งงานในระบบ LWC", "submissions in LWC"},
     {"web.source.unknown", "ไม่ระบุ", "not stated"},
-
-    // --- web (hub/src/web*.cpp, assets/web) ---
-    {"web.letter.close.demand", "จึงเรียนมาเพื่อโปรดดำเนินการโดยด่วน", "For your urgent action."},
-    {"web.letter.close.warning", "จึงเรียนมาเพื่อโปรดทราบและดำเนินการ",
-     "For your information and action."},
-    {"web.letter.heading", "บันทึกข้อความ", "Memorandum"},
-    {"web.letter.kind.demand", "หนังสือทวงถาม", "Demand letter"},
-    {"web.letter.kind.warning", "หนังสือเตือน", "Warning letter"},
-    {"web.letter.para1.bmn",
-     "ตามที่จังหวัดลำปางได้กำหนดเป้าหมายการจัดเก็บและบันทึกข้อมูลความจำเป็นพื้นฐาน (จปฐ.) "
-     "ประจำปีงบประมาณ พ.ศ. {1} ของสำนักงานพัฒนาชุมชนอำเภอ{0} นั้น",
-     "Lampang Province set the {0} District Community Development Office its targets for collecting "
-     "and entering the Basic Minimum Needs (BMN) survey in fiscal year {1}."},
-    {"web.letter.para1.budget",
-     "ตามที่จังหวัดลำปางได้กำหนดเป้าหมายการเบิกจ่ายงบประมาณสะสม ประจำปีงบประมาณ พ.ศ. {1} "
-     "ของสำนักงานพัฒนาชุมชนอำเภอ{0} นั้น",
-     "Lampang Province set the {0} District Community Development Office its cumulative budget "
-     "disbursement targets for fiscal year {1}."},
-    {"web.letter.para1.task",
-     "ตามที่จังหวัดลำปางได้แจ้งให้สำนักงานพัฒนาชุมชนอำเภอ{0} ดำเนินการเรื่อง {1} "
-     "และส่งผลให้จังหวัดภายในวันที่ {2} นั้น",
-     "Lampang Province asked the {0} District Community Development Office to carry out \"{1}\" and "
-     "send the result by {2}."},
-    {"web.letter.para2",
-     "ศูนย์เฝ้าระวังและเตือนภัยจังหวัดลำปาง (LWC) ได้ตรวจสอบแล้ว พบว่า {0} (ข้อมูล ณ {1} ที่มา: {2})",
-     "The Lampang Warning Center (LWC) has checked and found: {0} (data as of {1}, source: {2})."},
-    {"web.letter.para3.demand",
-     "จึงขอให้สำนักงานพัฒนาชุมชนอำเภอ{0} ดำเนินการโดยด่วนและรายงานผลให้จังหวัดทราบ "
-     "หากมีเหตุขัดข้องขอให้ชี้แจงเหตุผลผ่านระบบ LWC",
-     "The {0} District Community Development Office is asked to act without delay and report to the "
-     "province; if something prevents it, please give the reason in LWC."},
-    {"web.letter.para3.warning",
-     "จึงขอให้สำนักงานพัฒนาชุมชนอำเภอ{0} เร่งรัดดำเนินการให้แล้วเสร็จภายในกำหนด "
-     "และบันทึกผลการดำเนินงานในระบบ LWC",
-     "The {0} District Community Development Office is asked to complete it on time and record the "
-     "result in LWC."},
-    {"web.letter.ref", "หนังสือจังหวัดลำปาง ที่ {0} ลงวันที่ {1}", "Lampang Province letter {0} of {1}"},
-    {"web.letter.signer", "พัฒนาการจังหวัดลำปาง", "Lampang Provincial Community Development Officer"},
-    {"web.letter.subject.demand", "ทวงถามการดำเนินงาน {0}", "Demand for action: {0}"},
-    {"web.letter.subject.warning", "แจ้งเตือนการดำเนินงาน {0}", "Reminder: {0}"},
-    {"web.letter.to", "พัฒนาการอำเภอ{0}", "The {0} District Community Development Officer"},
-    {"web.letter.unverified", " (ข้อมูลยังไม่ผ่านการตรวจสอบของจังหวัด)",
-     " (the data is not yet verified by the province)"},
-    {"web.month.1", "มกราคม", "January"},
-    {"web.month.10", "ตุลาคม", "October"},
-    {"web.month.11", "พฤศจิกายน", "November"},
-    {"web.month.12", "ธันวาคม", "December"},
-    {"web.month.2", "กุมภาพันธ์", "February"},
-    {"web.month.3", "มีนาคม", "March"},
-    {"web.month.4", "เมษายน", "April"},
-    {"web.month.5", "พฤษภาคม", "May"},
-    {"web.month.6", "มิถุนายน", "June"},
-    {"web.month.7", "กรกฎาคม", "July"},
-    {"web.month.8", "สิงหาคม", "August"},
-    {"web.month.9", "กันยายน", "September"},
-    {"web.no_data", "ยังไม่มีข้อมูล", "no data yet"},
-    {"web.source.submission", "การส่งงานในระบบ LWC", "submissions in LWC"},
-    {"web.source.unknown", "ไม่ระบุ", "not stated"},
 };
 
 }  // namespace

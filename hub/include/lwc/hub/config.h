@@ -42,7 +42,6 @@ struct HubConfig {
   AwardConfig award;                     // "award": Report Award points (docs/award.md)
   NotifyConfig channels;                 // "channels": outgoing LINE / e-mail / webhook (notify_config.h)
   WebConfig web;                         // "web": status page and letters
-  WebConfig web;                         // "web": status page and letters
 
   std::string path(const std::string& relative) const;  // resolves against data_dir
 };

@@ -15,10 +15,6 @@
 //   GET  /v1/status/events     debounced "status" events (handled by the server, see StatusFeed)
 //   GET  /v1/letters[/ID]      warning / demand letters (province, executive, admin)
 //   GET  /, /status, /letters[/ID], /web/FILE   the page files (assets/web, built into the hub)
-//   GET  /v1/status[?lang=]    province status for the web page (public or login: hub.json "web")
-//   GET  /v1/status/events     debounced "status" events (handled by the server, see StatusFeed)
-//   GET  /v1/letters[/ID]      warning / demand letters (province, executive, admin)
-//   GET  /, /status, /letters[/ID], /web/FILE   the page files (assets/web, built into the hub)
 //
 // Thread-safety: handle() may be called from any thread. The Store is guarded by store_mu_
 // (one writer); Accounts and EventBus lock themselves.
@@ -30,7 +26,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -91,30 +86,6 @@ class StatusFeed {
   std::thread thread_;
 };
 
-// The public status feed: listens to `source` and publishes "event: status\ndata: {}\n\n" on its
-// own bus at most once per min_interval_ms — the first change at once, a storm of changes as one
-// more event when the interval has passed. Carries no row data (the page re-fetches /v1/status).
-// Own thread; the destructor stops and joins it.
-class StatusFeed {
- public:
-  StatusFeed(EventBus& source, int64_t min_interval_ms);
-  ~StatusFeed();
-  EventBus& events() { return out_; }
-  uint64_t published() const;
-
- private:
-  void loop();
-  EventBus& source_;
-  EventBus out_;
-  const int64_t min_interval_ms_;
-  uint64_t subscription_ = 0;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool pending_ = false, stopping_ = false;  // guarded by mu_
-  uint64_t published_ = 0;                   // guarded by mu_
-  std::thread thread_;
-};
-
 class HubService {
  public:
   // Opens DATA_DIR/hub.db and DATA_DIR/accounts.db.
@@ -124,8 +95,6 @@ class HubService {
   // Checks the bearer token of a request (401 response on failure, as handle() would answer).
   Result<Session> authenticate(const Request& request);
   EventBus& events() { return events_; }
-  // The debounced "status" events of the web page's stream (GET /v1/status/events).
-  EventBus& status_events() { return status_feed_->events(); }
   // The debounced "status" events of the web page's stream (GET /v1/status/events).
   EventBus& status_events() { return status_feed_->events(); }
   Accounts& accounts() { return *accounts_; }
@@ -176,8 +145,6 @@ class HubService {
   Response conflicts(const Session& s);
   // The web page, its data and the letters (hub/src/web.cpp); nullopt when `path` is not theirs.
   std::optional<Response> web(const Request& r, const std::string& path);
-  // The web page, its data and the letters (hub/src/web.cpp); nullopt when `path` is not theirs.
-  std::optional<Response> web(const Request& r, const std::string& path);
   Response fleet(const Session& s);
   void audit_sensitive_writes(const Session& s, const std::vector<Mutation>& batch,
                               const std::vector<MutationResult>& results);
@@ -193,7 +160,6 @@ class HubService {
   WarningSink warning_sink_;  // guarded by sink_mu_
   SummarySink summary_sink_;  // guarded by sink_mu_
   std::mutex rules_mu_;       // one rules run at a time
-  std::unique_ptr<StatusFeed> status_feed_;  // after events_: stops before the bus goes
   std::unique_ptr<StatusFeed> status_feed_;  // after events_: stops before the bus goes
   // What each device last said about itself: its outbox size at its last pull (?pending=N), and
   // when. In memory only (GET /v1/fleet shows "not reported" after a hub restart until it pulls).
