@@ -356,7 +356,7 @@ std::optional<Response> HubService::web(const Request& r, const std::string& pat
     const Date today = thai_date(now);
     char month[8];
     std::snprintf(month, sizeof month, "%04d-%02d", today.year, today.month);
-    const Leaderboard award = monthly_award(*inputs, config_.rules, AwardConfig{}, month, now);
+    const Leaderboard award = monthly_award(*inputs, config_.rules, config_.award, month, now);
     json out = status_json(ps, &award, *lang, session.has_value());
     if (out.contains("expected")) {
       out["expected"]["budget_tolerance_pct"] = config_.rules.budget.tolerance_pct;
