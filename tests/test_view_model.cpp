@@ -203,7 +203,9 @@ TEST_CASE("view model: a snapshot of the store for a district and for the provin
   CHECK(district->tasks[0].days_left == 1);
   CHECK(district->review_queue.empty());  // districts do not verify
   auto tiles = district_tiles(*district, d, Lang::kTh);
-  REQUIRE(tiles.size() == 4);
+  REQUIRE(tiles.size() == 5);  // budget, BMN, tasks, this month's award, warnings
+  CHECK(tiles[3].status == TileStatus::kNoData);  // the month's only deadline is still ahead
+  CHECK(tiles[3].value == "ไม่มีข้อมูล");
   CHECK(tiles[0].status == TileStatus::kBehind);  // 6 % against ~18 %
   CHECK(tiles[0].value == "6.0%");
   CHECK(tiles[0].as_of.find("ข้อมูล ณ 20 พ.ย. 2569") == 0);
@@ -478,4 +480,16 @@ TEST_CASE("view model: the task and target forms explain a refusal", "[view_mode
   CHECK(check_target_form(1'500'000, 1'200'000.0, Lang::kEn).confirm.empty());
   CHECK_FALSE(check_target_form(15'000'000, 1'200'000.0, Lang::kEn).confirm.empty());
   CHECK(check_target_form(15'000'000, std::nullopt, Lang::kEn).confirm.empty());
+}
+
+TEST_CASE("view model: the award tile is coloured by the month's score", "[view_model]") {
+  AwardScore a;
+  CHECK(award_status(a) == TileStatus::kNoData);  // nothing due yet
+  a.max_points = 9;
+  a.percent = 100.0 * 8 / 9;
+  CHECK(award_status(a) == TileStatus::kGood);
+  a.percent = 55;
+  CHECK(award_status(a) == TileStatus::kWatch);
+  a.percent = -10;  // missing reports cost points
+  CHECK(award_status(a) == TileStatus::kBehind);
 }

@@ -397,6 +397,7 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
   std::vector<std::string> codes;
   for (const auto& [code, f] : figures) codes.push_back(code);
   s.reports = submission_matrix(*in, s.rules, codes, now_ms);
+  s.award = monthly_award(*in, s.rules, AwardConfig{}, format_date(s.today).substr(0, 7), now_ms);
 
   // This client's refused changes, beside the value it holds now.
   auto rejected = store.rejected();
@@ -483,6 +484,20 @@ std::vector<Tile> district_tiles(const Snapshot& s, const DistrictFigures& d, La
     }
     tiles.push_back(std::move(t));
   }
+  for (const AwardScore& a : s.award.scores) {
+    if (a.district != d.code) continue;
+    Tile t;
+    t.title = std::string(tr("gui.tile.award", lang));
+    t.status = award_status(a);
+    t.value = a.max_points > 0 ? format_pct(a.percent) : std::string(tr("gui.nodata", lang));
+    t.detail = fmt("gui.tile.award_detail", lang,
+                   {std::to_string(a.points), std::to_string(a.max_points),
+                    std::to_string(a.on_time), std::to_string(a.late + a.very_late),
+                    std::to_string(a.missing), std::to_string(a.returned)});
+    t.as_of = format_as_of(s.now_ms, lang);
+    if (a.max_points > 0) t.fraction = std::clamp(a.percent / 100.0, 0.0, 1.0);
+    tiles.push_back(std::move(t));
+  }
   {
     Tile t;
     t.title = std::string(tr("gui.tile.warnings", lang));
@@ -497,6 +512,13 @@ std::vector<Tile> district_tiles(const Snapshot& s, const DistrictFigures& d, La
     tiles.push_back(std::move(t));
   }
   return tiles;
+}
+
+TileStatus award_status(const AwardScore& a) {
+  if (a.max_points <= 0) return TileStatus::kNoData;
+  if (a.percent >= 80) return TileStatus::kGood;
+  if (a.percent >= 50) return TileStatus::kWatch;
+  return TileStatus::kBehind;
 }
 
 // --- entry checks ---

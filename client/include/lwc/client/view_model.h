@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lwc/award.h"
 #include "lwc/calendar.h"
 #include "lwc/entries.h"
 #include "lwc/i18n.h"
@@ -182,7 +183,12 @@ struct Snapshot {
   SubmissionMatrix reports;             // province: every district; district: its own row
   std::vector<RejectedItem> rejected;   // newest first
   int64_t pending_rows = 0;             // distinct rows with changes waiting in the outbox
+  // This month's Report Award (award.h monthly_award, default points). A district client holds
+  // only its own submissions, so only the province's leaderboard ranks districts.
+  Leaderboard award;
 };
+// Award tile status: nothing due → no data; ≥ 80 % good; ≥ 50 % watch; else behind.
+TileStatus award_status(const AwardScore& score);
 
 // Reads everything a view shows. District role: its own district; other roles: all 13.
 Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_ms);
