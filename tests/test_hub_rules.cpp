@@ -1,10 +1,15 @@
 // The hub's warning engine through HubService: rules run, rows written, events and the sink.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 
+#include <stb_image.h>
+
 #include "hub_fixture.h"
+#include "lwc/hub/chart.h"
+#include "lwc/summary.h"
 #include "lwc/entries.h"
 #include "lwc/id.h"
 #include "lwc/warnings.h"
@@ -220,10 +225,12 @@ TEST_CASE("hub rules: the weekly Monday summary is produced once, archived, per 
   HubFixture f;
   std::map<std::string, std::pair<std::string, std::string>> sent;
   std::string period;
+  std::string chart;
   f.hub->set_summary_sink([&](const std::string& office, const std::string& th, const std::string& en,
-                              const std::string& p) {
+                              const std::string& png, const std::string& p) {
     sent[office] = {th, en};
     period = p;
+    chart = png;
   });
   f.clock.set_ms(at("2026-11-29", 9));  // Sunday
   REQUIRE(f.hub->run_rules().ok());
@@ -243,6 +250,9 @@ TEST_CASE("hub rules: the weekly Monday summary is produced once, archived, per 
   json a = json::parse(archive);
   CHECK(a["week"] == 10);
   CHECK(a["offices"]["5208"]["en"].get<std::string>().find("Thoen") != std::string::npos);
+  // The chart goes with it (fonts-thai-tlwg is installed by scripts/setup.sh) and is archived.
+  CHECK(chart.rfind("\x89PNG", 0) == 0);
+  CHECK(std::filesystem::file_size(f.config.path("summaries/2026-11-30.png")) == chart.size());
   // Once per Monday, also across a restart of the scheduler.
   sent.clear();
   f.clock.set_ms(at("2026-11-30", 15));
@@ -279,4 +289,41 @@ TEST_CASE("hub rules: a warning written but not handed on before a crash is hand
   REQUIRE(handed.size() == 1);
   CHECK(handed[0].id == follow->id);
   CHECK(*f.hub->hand_off_unnotified() == 0);  // once
+}
+
+TEST_CASE("summary chart: a PNG with every district's bars in status colours", "[hub-rules]") {
+  HubFixture f;
+  f.clock.set_ms(at("2026-11-26", 9));
+  Device planner{f, f.login("planner", new_id())};
+  planner.push(*target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
+  planner.push(*target_entry({kBudgetIndicator, "5208", "", "2570", 1'000'000}));
+  Device maemo{f, f.login("maemo", new_id())};
+  maemo.push(*budget_entry({"5202", "strategy", 50'000, "2026-11-25", "maemo"}));   // 5 %: behind
+  Device thoen{f, f.login("thoen", new_id())};
+  thoen.push(*budget_entry({"5208", "strategy", 300'000, "2026-11-25", "thoen"}));  // 30 %: ahead
+  auto inputs = f.hub->with_store([](Store& s) { return load_rule_inputs(s, ScopeFilter::everything()); });
+  REQUIRE(inputs.ok());
+  ProvinceStatus status = province_status(*inputs, f.config.rules, {}, f.clock.now_ms());
+  REQUIRE(status.districts.size() == 13);
+  auto png = hub::render_status_chart(status, Lang::kTh, hub::chart_font_path());
+  REQUIRE(png.ok());
+  int w = 0, h = 0, n = 0;
+  unsigned char* px = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png->data()),
+                                            int(png->size()), &w, &h, &n, 3);
+  REQUIRE(px);
+  CHECK(w > 800);
+  CHECK(h > 13 * 30);
+  size_t red = 0, green = 0, dark = 0;
+  for (int i = 0; i < w * h; ++i) {
+    const unsigned char* p = px + i * 3;
+    red += p[0] == 217 && p[1] == 54 && p[2] == 54;
+    green += p[0] == 47 && p[1] == 158 && p[2] == 68;
+    dark += p[0] < 80 && p[1] < 80 && p[2] < 80;  // text and target markers
+  }
+  stbi_image_free(px);
+  CHECK(red > 100);    // Mae Mo behind its curve
+  CHECK(green > 100);  // Thoen ahead of it
+  CHECK(dark > 1000);  // 13 names, a title and axis labels (two target markers alone: ~180)
+  CHECK(hub::render_status_chart(status, Lang::kEn, "/nonexistent/font.ttf").status().code() ==
+        Code::kNotFound);
 }

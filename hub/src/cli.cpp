@@ -288,8 +288,9 @@ int run_cli(int argc, char** argv) {
       }
       // The weekly Monday summary, per office, through the same outbox.
       hub.set_summary_sink([n = notifier->get()](const std::string& office, const std::string& th,
-                                                 const std::string& en, const std::string& period) {
-        if (Status s = n->enqueue_summary(office, th, en, {}, period); !s.ok()) {
+                                                 const std::string& en, const std::string& png,
+                                                 const std::string& period) {
+        if (Status s = n->enqueue_summary(office, th, en, png, period); !s.ok()) {
           std::cerr << "lwc-hub: cannot queue the weekly summary: " << s.to_string() << std::endl;
         }
       });

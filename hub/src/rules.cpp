@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "lwc/entries.h"
+#include "lwc/hub/chart.h"
 #include "lwc/summary.h"
 #include "lwc/hub/service.h"
 #include "lwc/model.h"
@@ -193,6 +194,14 @@ Result<bool> HubService::produce_weekly_summary(int64_t now) {
                                   {"en", weekly_summary_text(status, open, office, Lang::kEn)}};
   }
   fs::create_directories(dir, ec);
+  std::string png;
+  if (auto chart = render_status_chart(status, Lang::kTh, chart_font_path()); chart.ok()) {
+    png = std::move(*chart);
+    std::ofstream(dir / (format_date(today) + ".png"), std::ios::binary) << png;
+  } else {
+    std::fprintf(stderr, "lwc-hub: weekly summary without a chart: %s\n",
+                 chart.status().message().c_str());
+  }
   const fs::path tmp = file.string() + ".tmp";
   {
     std::ofstream out(tmp);
@@ -205,7 +214,7 @@ Result<bool> HubService::produce_weekly_summary(int64_t now) {
   if (summary_sink_) {
     for (const std::string& office : offices) {
       const json& text = archive["offices"][office];
-      summary_sink_(office, text["th"], text["en"], format_date(today));
+      summary_sink_(office, text["th"], text["en"], png, format_date(today));
     }
   }
   return true;

@@ -116,11 +116,14 @@ class HubService {
   // delivers it at the next start. Call once after set_warning_sink(). Returns how many.
   Result<size_t> hand_off_unnotified();
   // The weekly Monday summary: on a Monday at or after the digest hour (Thai time), once per Monday,
-  // writes DATA_DIR/summaries/YYYY-MM-DD.json (Thai and English text per office, the figures) and
+  // writes DATA_DIR/summaries/YYYY-MM-DD.json (Thai and English text per office) and
+  // YYYY-MM-DD.png (the chart, hub/include/lwc/hub/chart.h), and
   // hands each office's text to the summary sink. run_rules() calls it; true when it produced one.
   Result<bool> produce_weekly_summary(int64_t now_ms);
+  // png: the status chart (empty when no Thai font is installed).
   using SummarySink = std::function<void(const std::string& office, const std::string& text_th,
-                                         const std::string& text_en, const std::string& period)>;
+                                         const std::string& text_en, const std::string& png,
+                                         const std::string& period)>;
   void set_summary_sink(SummarySink sink);
 
   // Called (on the handler thread, after the commit) whenever a push applied a change; the rule
