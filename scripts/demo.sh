@@ -40,6 +40,8 @@ echo; echo "== The province pulls and sees it:"
 "$client" --data "$data/province" export --json | grep -c '"scope":"5202"' | sed 's/^/rows of Mae Mo at the province: /'
 echo
 echo "The hub is serving at $url (Ctrl-C to stop). Try: $client --data $data/maemo status"
+echo "Web status page (live, Thai/English): $url/  — letters to print: $url/letters (log in as province)."
+echo "The browser will warn about the demo's own CA ($data/hub/tls/ca.pem): import it, or accept once."
 if [ "${LWC_DEMO_GUI:-1}" != 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   # A new officer: an empty data directory opens on the enrol screen.
   "$client" --data "$data/maemo-gui" gui --hub $url --ca "$PWD/$data/hub/tls/ca.pem" --user maemo &

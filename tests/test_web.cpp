@@ -23,8 +23,9 @@ namespace {
 
 void write(HubFixture& f, const Result<RowWrite>& w) {
   REQUIRE(w.ok());
-  auto r = f.hub->with_store(
-      [&](Store& s) { return s.write_local(w->table, w->id, w->scope, w->fields, Store::Queue::kNone); });
+  auto r = f.hub->with_store([&](Store& s) {
+    return s.write_local(w->table, w->id, w->scope, w->fields, Store::Queue::kNone);
+  });
   REQUIRE(r.ok());
 }
 
@@ -32,14 +33,20 @@ void write(HubFixture& f, const Result<RowWrite>& w) {
 // due five days before the fixture's clock (25 Nov 2026) and not submitted: escalated by now.
 std::string seed(HubFixture& f) {
   write(f, target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
-  auto budget = budget_entry({"5202", "strategy", 150'000, "2026-11-20", "maemo", "typed by maemo"});
+  auto budget =
+      budget_entry({"5202", "strategy", 150'000, "2026-11-20", "maemo", "typed by maemo"});
   write(f, budget);
   auto row = f.hub->with_store([&](Store& s) { return s.get_row("measurement", budget->id); });
   REQUIRE(row.ok());
   REQUIRE(row->has_value());
   write(f, review_entry(**row, true, "planner", f.clock.now_ms(), ""));
-  auto task = task_entry({"directive", "ลป 0020/ว 77", "รายงานกองทุน / Fund report", "2026-11-10",
-                          "2026-11-20", {"5202"}, ""});
+  auto task = task_entry({"directive",
+                          "ลป 0020/ว 77",
+                          "รายงานกองทุน / Fund report",
+                          "2026-11-10",
+                          "2026-11-20",
+                          {"5202"},
+                          ""});
   write(f, task);
   auto raised = f.hub->run_rules();
   REQUIRE(raised.ok());
@@ -121,9 +128,9 @@ TEST_CASE("web: the public status names no person, device or row", "[web]") {
   REQUIRE(anonymous.status == 200);
   for (const char* lang : {"th", "en"}) {
     const std::string body = f.call("GET", std::string("/v1/status?lang=") + lang).body;
-    for (const std::string& word : {std::string("maemo"), std::string("planner"), std::string("thoen"),
-                                    device, std::string("entered_by"), std::string("verifiers"),
-                                    std::string("typed by")}) {
+    for (const std::string& word :
+         {std::string("maemo"), std::string("planner"), std::string("thoen"), device,
+          std::string("entered_by"), std::string("verifiers"), std::string("typed by")}) {
       INFO(lang << ": " << word);
       CHECK(body.find(word) == std::string::npos);
     }
@@ -173,7 +180,8 @@ TEST_CASE("web: hub.json web member is checked", "[web]") {
   CHECK(typo.status().message().find("web.publik") != std::string::npos);
 }
 
-TEST_CASE("web: letters are for province accounts, dated in BE, addressed to the district", "[web]") {
+TEST_CASE("web: letters are for province accounts, dated in BE, addressed to the district",
+          "[web]") {
   HubFixture f;
   const std::string id = seed(f);
   const std::string maemo = f.login("maemo", new_id());
@@ -249,14 +257,16 @@ TEST_CASE("web: a letter's kind follows the stage", "[web]") {
 
 TEST_CASE("web: the page files are served by the hub with a strict content policy", "[web]") {
   HubFixture f;
-  for (const char* path : {"/", "/status", "/letters", "/letters/0123456789abcdef0123456789abcdef"}) {
+  for (const char* path :
+       {"/", "/status", "/letters", "/letters/0123456789abcdef0123456789abcdef"}) {
     auto r = f.call("GET", path);
     INFO(path);
     CHECK(r.status == 200);
     CHECK(r.content_type == "text/html; charset=utf-8");
     bool csp = false;
     for (const auto& [name, value] : r.headers) {
-      csp |= name == "Content-Security-Policy" && value.find("default-src 'self'") != std::string::npos;
+      csp |= name == "Content-Security-Policy" &&
+             value.find("default-src 'self'") != std::string::npos;
     }
     CHECK(csp);
   }
@@ -276,7 +286,8 @@ TEST_CASE("web: the page files are served by the hub with a strict content polic
     INFO(name);
     std::string body(a->body);
     const std::string svg_namespace = "http://www.w3.org/2000/svg";  // a name, not a download
-    for (size_t at; (at = body.find(svg_namespace)) != std::string::npos;) body.erase(at, svg_namespace.size());
+    for (size_t at; (at = body.find(svg_namespace)) != std::string::npos;)
+      body.erase(at, svg_namespace.size());
     CHECK(body.find("http://") == std::string::npos);
     CHECK(body.find("https://") == std::string::npos);
   }
@@ -294,7 +305,8 @@ TEST_CASE("web: a storm of changes is one status event per interval", "[web]") {
     ++events;
   });
   source.publish({"5202"}, "event: changes\ndata: {\"seq\":1}\n\n");
-  for (int i = 0; i < 20 && events == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 20 && events == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(events == 1);  // the first change goes out at once
   for (int i = 0; i < 100; ++i) source.publish({"5201"}, "event: changes\ndata: {}\n\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(80));

@@ -117,19 +117,25 @@ json status_json(const ProvinceStatus& p, const Leaderboard* award, Lang lang, b
   json districts = json::array();
   for (const DistrictStatus& d : p.districts) {
     const SubmissionRecord& s = d.submissions;
-    districts.push_back(json{
-        {"code", d.code},
-        {"name", d.name(lang)},
-        {"status", status_name(d)},
-        {"budget", figure_json(d.budget, d.budget_expected_pct, lang, with_sources)},
-        {"bmn", figure_json(d.bmn, d.bmn_expected_pct, lang, with_sources)},
-        {"reports",
-         {{"on_time", s.on_time}, {"late", s.late}, {"returned", s.returned},
-          {"missing", s.missing}, {"pending", s.pending}, {"due", s.due()}}},
-        {"warnings",
-         {{"warn", d.open_by_stage[1]}, {"follow", d.open_by_stage[2]},
-          {"demand", d.open_by_stage[3]}, {"escalated", d.open_by_stage[4]},
-          {"open", d.open_warnings()}}}});
+    districts.push_back(
+        json{{"code", d.code},
+             {"name", d.name(lang)},
+             {"status", status_name(d)},
+             {"budget", figure_json(d.budget, d.budget_expected_pct, lang, with_sources)},
+             {"bmn", figure_json(d.bmn, d.bmn_expected_pct, lang, with_sources)},
+             {"reports",
+              {{"on_time", s.on_time},
+               {"late", s.late},
+               {"returned", s.returned},
+               {"missing", s.missing},
+               {"pending", s.pending},
+               {"due", s.due()}}},
+             {"warnings",
+              {{"warn", d.open_by_stage[1]},
+               {"follow", d.open_by_stage[2]},
+               {"demand", d.open_by_stage[3]},
+               {"escalated", d.open_by_stage[4]},
+               {"open", d.open_warnings()}}}});
   }
   json out = {{"lang", lang == Lang::kTh ? "th" : "en"},
               {"at_ms", p.at_ms},
@@ -162,14 +168,14 @@ json status_json(const ProvinceStatus& p, const Leaderboard* award, Lang lang, b
     Date month{2000, 1, 1};
     if (auto m = parse_date(award->month + "-01"); m.ok()) month = *m;
     const std::string month_name(tr("web.month." + std::to_string(month.month), lang));
-    out["award"] = {{"month", award->month},
-                    {"month_text", month_name + " " +
-                                       std::to_string(lang == Lang::kTh ? be_year(month.year)
-                                                                        : month.year)},
-                    {"final", award->final},
-                    {"at_ms", award->at_ms},
-                    {"at_text", format_time_long(award->at_ms, lang)},
-                    {"scores", std::move(scores)}};
+    out["award"] = {
+        {"month", award->month},
+        {"month_text",
+         month_name + " " + std::to_string(lang == Lang::kTh ? be_year(month.year) : month.year)},
+        {"final", award->final},
+        {"at_ms", award->at_ms},
+        {"at_text", format_time_long(award->at_ms, lang)},
+        {"scores", std::move(scores)}};
   }
   return out;
 }
@@ -211,42 +217,43 @@ json letter_json(const Warning& w, const LetterContext& ctx, Lang lang) {
     if (w.rule != kRuleTaskDeadline) finding = topic + " " + finding;
   }
   if (w.unverified) finding += tr("web.letter.unverified", lang);
-  const std::string source = w.data_source.empty()          ? std::string(tr("web.source.unknown", lang))
-                             : w.data_source == "submission" ? std::string(tr("web.source.submission", lang))
-                                                             : w.data_source;
-  const int64_t as_of = w.data_as_of > 0 ? w.data_as_of : (w.rule == kRuleTaskDeadline ? ctx.now_ms : 0);
+  const std::string source = w.data_source.empty() ? std::string(tr("web.source.unknown", lang))
+                             : w.data_source == "submission"
+                                 ? std::string(tr("web.source.submission", lang))
+                                 : w.data_source;
+  const int64_t as_of =
+      w.data_as_of > 0 ? w.data_as_of : (w.rule == kRuleTaskDeadline ? ctx.now_ms : 0);
   std::string reference;
   if (!ctx.task_letter_no.empty()) {
     std::string issued = ctx.task_issued;
     if (auto d = parse_date(ctx.task_issued); d.ok()) issued = format_date_full(*d, lang);
     reference = fmt("web.letter.ref", lang, {ctx.task_letter_no, issued});
   }
-  return json{
-      {"id", w.id},
-      {"kind", kind},
-      {"kind_text", tr("web.letter.kind." + kind, lang)},
-      {"stage", stage_name(w.stage)},
-      {"stage_text", tr(std::string("stage.") + stage_name(w.stage), lang)},
-      {"lang", lang == Lang::kTh ? "th" : "en"},
-      {"district", w.district},
-      {"district_name", district},
-      {"heading", tr("web.letter.heading", lang)},
-      {"office", tr("notify.office.province", lang)},
-      {"ref", ctx.letter_ref + "/"},
-      {"date_text", format_date_full(thai_date(ctx.now_ms), lang)},
-      {"subject", fmt("web.letter.subject." + kind, lang, {topic})},
-      {"to", fmt("web.letter.to", lang, {district})},
-      {"reference", reference},
-      {"body",
-       {para1, fmt("web.letter.para2", lang, {finding, as_of_text(as_of, lang), source}),
-        fmt("web.letter.para3." + kind, lang, {district})}},
-      {"closing", tr("web.letter.close." + kind, lang)},
-      {"signer_position", tr("web.letter.signer", lang)},
-      {"due", w.due},
-      {"due_text", due_text},
-      {"raised_at", w.raised_at},
-      {"data_as_of", w.data_as_of > 0 ? json(w.data_as_of) : json(nullptr)},
-      {"cleared", ctx.cleared}};
+  return json{{"id", w.id},
+              {"kind", kind},
+              {"kind_text", tr("web.letter.kind." + kind, lang)},
+              {"stage", stage_name(w.stage)},
+              {"stage_text", tr(std::string("stage.") + stage_name(w.stage), lang)},
+              {"lang", lang == Lang::kTh ? "th" : "en"},
+              {"district", w.district},
+              {"district_name", district},
+              {"heading", tr("web.letter.heading", lang)},
+              {"office", tr("notify.office.province", lang)},
+              {"ref", ctx.letter_ref + "/"},
+              {"date_text", format_date_full(thai_date(ctx.now_ms), lang)},
+              {"subject", fmt("web.letter.subject." + kind, lang, {topic})},
+              {"to", fmt("web.letter.to", lang, {district})},
+              {"reference", reference},
+              {"body",
+               {para1, fmt("web.letter.para2", lang, {finding, as_of_text(as_of, lang), source}),
+                fmt("web.letter.para3." + kind, lang, {district})}},
+              {"closing", tr("web.letter.close." + kind, lang)},
+              {"signer_position", tr("web.letter.signer", lang)},
+              {"due", w.due},
+              {"due_text", due_text},
+              {"raised_at", w.raised_at},
+              {"data_as_of", w.data_as_of > 0 ? json(w.data_as_of) : json(nullptr)},
+              {"cleared", ctx.cleared}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,8 +326,8 @@ std::optional<Response> HubService::web(const Request& r, const std::string& pat
   const bool status = path == "/v1/status";
   const bool letters = path == "/v1/letters" || path.rfind("/v1/letters/", 0) == 0;
   if (path == "/v1/status/events") {
-    return error_response(Status(Code::kUnsupported,
-                                 "/v1/status/events is a stream; the server answers it, not handle()"));
+    return error_response(Status(
+        Code::kUnsupported, "/v1/status/events is a stream; the server answers it, not handle()"));
   }
   if (!status && !letters) return std::nullopt;
   if (r.method != "GET") return error_response(Status(Code::kNotFound, "use GET"));
@@ -414,19 +421,20 @@ std::optional<Response> HubService::web(const Request& r, const std::string& pat
       if (!subjects.insert(w.rule + "\n" + w.subject + "\n" + w.district).second) continue;
       std::string due_text = w.due;
       if (auto d = parse_date(w.due); d.ok()) due_text = format_date_long(*d, *lang);
-      list.push_back(json{{"id", w.id},
-                          {"kind", letter_kind(w.stage)},
-                          {"kind_text", tr(std::string("web.letter.kind.") + letter_kind(w.stage), *lang)},
-                          {"stage", stage_name(w.stage)},
-                          {"stage_text", tr(std::string("stage.") + stage_name(w.stage), *lang)},
-                          {"district", w.district},
-                          {"district_name", names[w.district]},
-                          {"title", pick_language(w.title, *lang)},
-                          {"due", w.due},
-                          {"due_text", due_text}});
+      list.push_back(
+          json{{"id", w.id},
+               {"kind", letter_kind(w.stage)},
+               {"kind_text", tr(std::string("web.letter.kind.") + letter_kind(w.stage), *lang)},
+               {"stage", stage_name(w.stage)},
+               {"stage_text", tr(std::string("stage.") + stage_name(w.stage), *lang)},
+               {"district", w.district},
+               {"district_name", names[w.district]},
+               {"title", pick_language(w.title, *lang)},
+               {"due", w.due},
+               {"due_text", due_text}});
     }
-    return json_ok(json{{"letters", std::move(list)}, {"at_ms", now},
-                        {"at_text", format_time_long(now, *lang)}});
+    return json_ok(json{
+        {"letters", std::move(list)}, {"at_ms", now}, {"at_text", format_time_long(now, *lang)}});
   }
   if (!row || row->deleted()) return error_response(Status(Code::kNotFound, "no warning " + id));
   auto w = warning_from_row(*row);

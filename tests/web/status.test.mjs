@@ -133,6 +133,24 @@ async function main() {
   await page.pdf({ path: join(artifacts, 'letter-demand-th.pdf'), format: 'A4' });
   check(errors.length === 0, 'no script errors: ' + errors.join('; '));
 
+  // Behind login (hub.json "web": {"public": false}): the page asks for a login, then goes live.
+  hub.proc.kill('SIGTERM');
+  await new Promise((r) => hub.proc.once('exit', r));
+  run([hubBin, '--data', hubData, 'config', 'set', 'web', '{"public": false}']);
+  hub = await startHub();
+  const closed = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+  await closed.goto(hub.url + '/');
+  await closed.waitForSelector('form.login');
+  const anonymous = await closed.evaluate(async () =>
+    [(await fetch('/v1/status')).status, (await fetch('/v1/status/events')).status]);
+  check(anonymous[0] === 401 && anonymous[1] === 401, 'not public: status and its stream need a login');
+  await closed.fill('input[name=user]', 'maemo');
+  await closed.fill('input[name=password]', 'lwc-5202-2570');
+  await closed.click('form.login button');
+  await closed.waitForFunction(() => document.querySelectorAll('#matrix tbody tr[data-district]').length === 13);
+  await closed.waitForSelector('#live[data-state="on"]', { timeout: 10000 });
+  check(true, 'after login the page shows 13 districts and follows the stream');
+
   if (docsDir) {
     mkdirSync(docsDir, { recursive: true });
     copyFileSync(join(artifacts, 'status-th.png'), join(docsDir, 'web-status-th.png'));

@@ -6,8 +6,8 @@
 // award.h); the builders below are pure so tests can check them without a store.
 //
 // Personal data: status_json never carries a user name, a device id, a verifier or a submitter —
-// only districts and figures — so it may be served without login (hub.json "web": {"public": true}).
-// Free-text sources of figures are added only for an authenticated caller (with_sources).
+// only districts and figures — so it may be served without login (hub.json "web": {"public":
+// true}). Free-text sources of figures are added only for an authenticated caller (with_sources).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -38,8 +38,8 @@ nlohmann::json status_json(const ProvinceStatus& status, const Leaderboard* awar
 
 // What a letter is filled from besides its warning row.
 struct LetterContext {
-  std::string district_name;   // in the letter's language
-  std::string task_title;      // task_deadline: the task's title (bilingual "ไทย / English" is split)
+  std::string district_name;  // in the letter's language
+  std::string task_title;  // task_deadline: the task's title (bilingual "ไทย / English" is split)
   std::string task_letter_no;  // the directive letter referred to ("" for a monthly report)
   std::string task_issued;     // "YYYY-MM-DD" or ""
   std::string letter_ref;      // hub.json web.letter_ref, e.g. "ลป 0020"
