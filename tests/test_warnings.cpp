@@ -429,7 +429,12 @@ TEST_CASE("summary: submission record, figures against the curve, open warnings"
   // pending one not yet (due 4 Dec: warn from Tue 1 Dec), plus the budget warn; BMN expects
   // 53 of 364 days of its whole-year window = 14.6 %.
   CHECK(maemo.worst_stage == int(Stage::kEscalated));
-  CHECK(maemo.open_by_stage[int(Stage::kWarn)] == 4);  // + the still-missing task of last year
+  // Counted once per subject at its highest stage: the returned task and last year's missing one
+  // escalated, this week's missing one (due the 25th) at demand, the budget's week at warn.
+  CHECK(maemo.open_by_stage[int(Stage::kEscalated)] == 2);
+  CHECK(maemo.open_by_stage[int(Stage::kDemand)] == 1);
+  CHECK(maemo.open_by_stage[int(Stage::kWarn)] == 1);
+  CHECK(maemo.open_warnings() == 4);
   CHECK(p.districts[1].open_warnings() == 0);
 
   const std::string th = weekly_summary_text(p, warnings, "province", Lang::kTh);

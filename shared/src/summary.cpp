@@ -63,11 +63,15 @@ ProvinceStatus province_status(const RuleInputs& in, const RulesConfig& config,
     d.budget_expected_pct = curve_expected_pct(config.budget, p.fiscal_year, p.monday);
     d.bmn_expected_pct = curve_expected_pct(config.bmn, p.fiscal_year, p.monday);
     d.submissions = submission_record(in, config, d.code, now_ms);
+    std::map<std::pair<std::string, std::string>, int> subjects;  // (rule, subject) -> top stage
     for (const Warning& w : warnings) {
       if (w.district != d.code || !w.silenced_by.empty()) continue;
-      const int s = static_cast<int>(w.stage);
-      d.open_by_stage[s]++;
-      d.worst_stage = std::max(d.worst_stage, s);
+      int& top = subjects[{w.rule, w.subject}];
+      top = std::max(top, static_cast<int>(w.stage));
+    }
+    for (const auto& [subject, stage] : subjects) {
+      d.open_by_stage[stage]++;
+      d.worst_stage = std::max(d.worst_stage, stage);
     }
     p.districts.push_back(std::move(d));
   }

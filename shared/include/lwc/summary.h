@@ -27,7 +27,9 @@ struct DistrictStatus {
   IndicatorFigure budget, bmn;
   double budget_expected_pct = 0, bmn_expected_pct = 0;  // this week's curve (at its Monday)
   SubmissionRecord submissions;
-  int open_by_stage[5] = {0, 0, 0, 0, 0};  // index = Stage; [0] unused
+  // Open subjects (a task, an indicator's week or checkpoint) by their highest stage: a task at
+  // demand counts once, under demand. index = Stage; [0] unused.
+  int open_by_stage[5] = {0, 0, 0, 0, 0};
   int worst_stage = 0;                     // highest open Stage, 0 when none
   int open_warnings() const;
   const std::string& name(Lang lang) const { return lang == Lang::kTh ? name_th : name_en; }
