@@ -130,7 +130,9 @@ async function main() {
   check(/\d{1,2} [ก-๙]+ 25\d\d/.test(letter), 'dated in the Buddhist Era');
   check(letter.includes('พัฒนาการอำเภอ'), 'addressed to the district office');
   await page.screenshot({ path: join(artifacts, 'letter-demand-th.png'), fullPage: true });
-  await page.pdf({ path: join(artifacts, 'letter-demand-th.pdf'), format: 'A4' });
+  const pdf = await page.pdf({ path: join(artifacts, 'letter-demand-th.pdf'), format: 'A4' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  check(pages === 1, `the letter prints on one A4 page (${pages})`);
   check(errors.length === 0, 'no script errors: ' + errors.join('; '));
 
   // Behind login (hub.json "web": {"public": false}): the page asks for a login, then goes live.
