@@ -8,6 +8,7 @@
 //   warning_popup.cpp  the modal a new warning opens until it is acknowledged or disputed
 //   province_view.cpp  district × programme matrix, charts (PNG export), verification queue
 //   reports_view.cpp   district × report submission matrix (on time / late / missing / returned)
+//   award_view.cpp     the Report Award leaderboard and how a district's score was computed
 //   conflicts_view.cpp the hub's conflicts and this client's refused changes, values side by side
 //   fleet_view.cpp     every office's devices: last contact, backlog, client version
 //   province_forms.cpp create a task, set a target
@@ -136,6 +137,16 @@ class EntryForms {
   bool open_confirm_ = false;
 };
 
+// award_view.cpp: the Report Award leaderboard and one district's breakdown. only_district: a
+// district officer's own score (its client cannot rank the others).
+class AwardView {
+ public:
+  void draw(App& app, const std::string& only_district = "");
+
+ private:
+  std::string selected_;  // the district whose breakdown is shown
+};
+
 class DistrictView {
  public:
   void draw(App& app, const DistrictFigures& d);
@@ -144,6 +155,7 @@ class DistrictView {
   void tasks(App& app, const DistrictFigures& d);
   void inbox(App& app);
   EntryForms forms_;
+  AwardView award_;
   std::string submit_task_;
   char doc_ref_[128] = "";
 };
@@ -152,6 +164,7 @@ class ReportsView {
  public:
   void draw(App& app);
 };
+
 
 class ConflictsView {
  public:
@@ -210,6 +223,7 @@ class ProvinceView {
   void chart_section(App& app, const char* name, const std::string& title,
                      const std::function<void()>& draw_chart);
   ReportsView reports_;
+  AwardView award_;
   ConflictsView conflicts_;
   FleetView fleet_;
   ProvinceForms forms_;

@@ -46,6 +46,10 @@ void DistrictView::draw(App& app, const DistrictFigures& d) {
       inbox(app);
       ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem(std::string(app.t("gui.tab.award")).c_str())) {
+      award_.draw(app, d.code);
+      ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
   }
 }

@@ -64,6 +64,7 @@ void ProvinceView::draw(App& app) {
     tab(std::string(app.t("gui.tab.overview")), "province", [&] { matrix(app); });
     tab(std::string(app.t("gui.tab.charts")), "charts", [&] { charts(app); });
     tab(std::string(app.t("gui.tab.reports")), "reports", [&] { reports_.draw(app); });
+    tab(std::string(app.t("gui.tab.award")), "award", [&] { award_.draw(app); });
     tab(app.f("gui.tab.verify", {std::to_string(s.review_queue.size())}) + "###verify", "verify",
         [&] { queue(app); });
     tab(std::string(app.t("gui.tab.all_warnings")), "warnings", [&] { warnings(app); });
