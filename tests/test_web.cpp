@@ -97,7 +97,7 @@ TEST_CASE("web: /v1/status is the province status with the as-of of every figure
   CHECK((*maemo)["budget"]["pct"] == Approx(15.0));
   CHECK((*maemo)["budget"]["verified"] == true);
   CHECK((*maemo)["budget"]["as_of_text"] == "20 พ.ย. 2569");
-  CHECK((*maemo)["warnings"]["demand"].get<int>() >= 1);
+  CHECK((*maemo)["warnings"]["open"].get<int>() >= 1);
   CHECK((*maemo)["warnings"]["escalated"] == 1);
   CHECK((*maemo)["status"] == "escalated");
   CHECK((*maemo)["reports"]["missing"] == 1);
@@ -140,6 +140,21 @@ TEST_CASE("web: the public status names no person, device or row", "[web]") {
   CHECK((*district(with_token, "5202"))["budget"]["sources"] == json::array({"typed by maemo"}));
   // On a public page a stale token is the same as none.
   CHECK(f.call("GET", "/v1/status", "", std::string(64, 'a')).status == 200);
+}
+
+TEST_CASE("web: browsers asking together share one computation until the data changes", "[web]") {
+  HubFixture f;
+  seed(f);
+  const std::string first = f.call("GET", "/v1/status").body;
+  f.clock.advance_ms(1000);
+  CHECK(f.call("GET", "/v1/status").body == first);  // same data, same answer (same at_ms)
+  CHECK(f.call("GET", "/v1/status?lang=en").body != first);
+  write(f, budget_entry({"5208", "strategy", 10'000, "2026-11-24", "thoen", "x"}));
+  const std::string changed = f.call("GET", "/v1/status").body;
+  CHECK(changed != first);
+  CHECK(json::parse(changed)["at_ms"] == f.clock.now_ms());
+  f.clock.advance_ms(5000);  // at most 5 s old, even without changes
+  CHECK(body_of(f.call("GET", "/v1/status"))["at_ms"] == f.clock.now_ms());
 }
 
 TEST_CASE("web: behind login when hub.json says web.public = false", "[web]") {

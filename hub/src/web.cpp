@@ -349,9 +349,26 @@ std::optional<Response> HubService::web(const Request& r, const std::string& pat
   const int64_t now = clock_.now_ms();
 
   if (status) {
+    // One computation per store change (or kStatusMaxAgeMs) however many browsers ask.
+    constexpr int64_t kStatusMaxAgeMs = 5000;
+    const std::string key =
+        std::string(*lang == Lang::kTh ? "th" : "en") + (session ? "+sources" : "");
     Result<RuleInputs> inputs = Status(Code::kInternal, "unset");
+    int64_t seq = 0;
     {
       std::lock_guard lock(store_mu_);
+      seq = store_->last_seq();
+      {
+        std::lock_guard cache_lock(status_cache_mu_);
+        auto it = status_cache_.find(key);
+        if (it != status_cache_.end() && it->second.seq == seq && now >= it->second.at_ms &&
+            now - it->second.at_ms < kStatusMaxAgeMs) {
+          Response cached;
+          cached.body = it->second.body;
+          cached.headers.emplace_back("Cache-Control", "no-store");
+          return cached;
+        }
+      }
       inputs = load_rule_inputs(*store_, ScopeFilter::everything());
     }
     if (!inputs.ok()) return error_response(inputs.status());
@@ -369,7 +386,10 @@ std::optional<Response> HubService::web(const Request& r, const std::string& pat
       out["expected"]["budget_tolerance_pct"] = config_.rules.budget.tolerance_pct;
       out["expected"]["bmn_tolerance_pct"] = config_.rules.bmn.tolerance_pct;
     }
-    return json_ok(out);
+    Response resp = json_ok(out);
+    std::lock_guard cache_lock(status_cache_mu_);
+    status_cache_[key] = StatusAnswer{seq, now, resp.body};
+    return resp;
   }
 
   // Letters: official documents of the province, so province, executive and admin accounts only.

@@ -164,6 +164,14 @@ class HubService {
   SummarySink summary_sink_;  // guarded by sink_mu_
   std::mutex rules_mu_;       // one rules run at a time
   std::unique_ptr<StatusFeed> status_feed_;  // after events_: stops before the bus goes
+  // GET /v1/status answers by language and caller kind, with the store seq and time they were
+  // computed at: many browsers fetching after one status event cost one computation (web.cpp).
+  struct StatusAnswer {
+    int64_t seq = -1, at_ms = 0;
+    std::string body;
+  };
+  std::mutex status_cache_mu_;
+  std::map<std::string, StatusAnswer> status_cache_;  // guarded by status_cache_mu_
   // What each device last said about itself: its outbox size at its last pull (?pending=N), and
   // when. In memory only (GET /v1/fleet shows "not reported" after a hub restart until it pulls).
   struct DeviceReport {
