@@ -220,6 +220,11 @@ TEST_CASE("view model: a snapshot of the store for a district and for the provin
   CHECK(province->tasks.empty());
   // The latest figures wait for verification: two budget groups of 5201, one of 5202, the BMN.
   CHECK(province->review_queue.size() == 4);
+  // The province's KPI export is ready (fiscal year to date); a district has none to export.
+  CHECK(province->kpi_from == "2026-10-01");
+  CHECK(province->kpi_csv.rfind("\xEF\xBB\xBF" "kind,key,", 0) == 0);
+  CHECK(province->kpi_csv.find("\r\ndistrict,5202,") != std::string::npos);
+  CHECK(district->kpi_csv.empty());
 }
 
 namespace {

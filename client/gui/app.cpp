@@ -405,6 +405,21 @@ void App::redraw() {
   on_input();
 }
 
+void App::write_export(const std::string& file_name, std::string content) {
+  const std::string path =
+      (std::filesystem::path(options.data_dir) / "exports" / file_name).string();
+  png_writes_.push_back(std::async(std::launch::async, [this, path, content = std::move(content)] {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    const bool ok = bool(out);
+    main_queue_.post([this, ok, path] {
+      notify(ok ? f("gui.export.done", {path}) : f("gui.export.failed", {path}), !ok);
+    });
+  }));
+}
+
 void App::export_chart(ChartExport request) {
   pending_export = std::move(request);
 }

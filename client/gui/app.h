@@ -275,6 +275,8 @@ class App {
   void redraw();
   // Writes a chart's pixels after the frame is rendered (the PNG is encoded on a worker thread).
   void export_chart(ChartExport request);
+  // Writes `content` to DATA/exports/file_name off the UI thread; the result is notified.
+  void write_export(const std::string& file_name, std::string content);
   // Called by the main loop after rendering, before the swap.
   void finish_frame(int fb_width, int fb_height);
 

@@ -40,6 +40,14 @@ void AwardView::draw(App& app, const std::string& only_district) {
     ImGui::TextDisabled("%s", std::string(app.t("award.provisional")).c_str());
   }
   ImGui::TextDisabled("%s", std::string(app.t("gui.award.scheme")).c_str());
+  const Snapshot& snap = *app.snapshot;
+  if (only_district.empty() && !snap.kpi_csv.empty()) {
+    if (ImGui::Button(std::string(app.t("gui.award.export_kpi")).c_str())) {
+      app.write_export("kpi-" + snap.kpi_from + "-" + snap.kpi_to + ".csv", snap.kpi_csv);
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", app.f("gui.award.export_kpi_tip", {snap.kpi_from, snap.kpi_to}).c_str());
+  }
   if (!only_district.empty()) {
     ImGui::TextDisabled("%s", std::string(app.t("gui.award.district_note")).c_str());
     selected_ = only_district;

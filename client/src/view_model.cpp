@@ -398,6 +398,13 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
   for (const auto& [code, f] : figures) codes.push_back(code);
   s.reports = submission_matrix(*in, s.rules, codes, now_ms);
   s.award = monthly_award(*in, s.rules, AwardConfig{}, format_date(s.today).substr(0, 7), now_ms);
+  if (!district_role) {
+    auto warning_rows = store.rows("warning", filter);
+    if (!warning_rows.ok()) return warning_rows.status();
+    s.kpi_from = format_date(fiscal_year_start(s.fiscal_year));
+    s.kpi_to = format_date(s.today);
+    s.kpi_csv = kpi_csv(compute_kpis(*in, *warning_rows, s.rules, s.kpi_from, s.kpi_to, now_ms));
+  }
 
   // This client's refused changes, beside the value it holds now.
   auto rejected = store.rejected();

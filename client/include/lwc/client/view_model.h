@@ -186,6 +186,8 @@ struct Snapshot {
   // This month's Report Award (award.h monthly_award, default points). A district client holds
   // only its own submissions, so only the province's leaderboard ranks districts.
   Leaderboard award;
+  // Province roles: the KPIs of the fiscal year to date as CSV (award.h kpi_csv), ready to export.
+  std::string kpi_csv, kpi_from, kpi_to;
 };
 // Award tile status: nothing due → no data; ≥ 80 % good; ≥ 50 % watch; else behind.
 TileStatus award_status(const AwardScore& score);
