@@ -168,14 +168,14 @@ function award(d) {
       h('td', { class: 'num' }, x.max_points > 0 ? `${x.points}/${x.max_points}` : '—'),
       h('td', { class: 'num' }, x.on_time), h('td', { class: 'num' }, x.late),
       h('td', { class: 'num' }, x.returned), h('td', { class: 'num' }, x.missing)));
-  return h('section', { class: 'card award' }, head,
+  return h('section', { class: 'card award' }, head, h('div', { class: 'scroll' },
     h('table', { class: 'leaderboard' },
       h('thead', {}, h('tr', {},
         h('th', {}, tr('award.rank', lang)), h('th', {}, tr('col.district', lang)),
         h('th', {}, tr('award.score', lang)), h('th', { class: 'num' }, tr('award.points', lang)),
         h('th', { class: 'num' }, tr('reports.on_time', lang)), h('th', { class: 'num' }, tr('reports.late', lang)),
         h('th', { class: 'num' }, tr('reports.returned', lang)), h('th', { class: 'num' }, tr('reports.missing', lang)))),
-      h('tbody', {}, rows)));
+      h('tbody', {}, rows))));
 }
 
 function summaryChips(d) {
