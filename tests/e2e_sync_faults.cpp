@@ -13,11 +13,14 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "lwc/clock.h"
+#include "lwc/gzip.h"
+#include "lwc/hlc.h"
 #include "lwc/id.h"
 #include "lwc/store.h"
 #include "process.h"
@@ -492,3 +495,62 @@ TEST_CASE("e2e sync faults: a client days behind orders its edits after what it 
   CHECK(right.exported() == hub_state);
 }
 
+TEST_CASE("e2e sync faults: gzip over real TLS, pull answers compressed on request, a zip bomb push is 413",
+          "[e2e][gzip]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  const std::string device = new_id();
+  auto curl = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"/usr/bin/curl", "-sS", "--cacert", hub.ca()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  };
+  RunResult login = curl({"-H", "Content-Type: application/json", "-d",
+                          json{{"user", "maemo"}, {"password", "lwc-5202-2570"}, {"device_id", device}}.dump(),
+                          hub.url() + "/v1/login"});
+  INFO(login.out);
+  REQUIRE(login.exit_code == 0);
+  const std::string auth = "Authorization: Bearer " + json::parse(login.out)["token"].get<std::string>();
+
+  RunResult plain = curl({"-D", "-", "-H", auth, hub.url() + "/v1/pull?after=0"});
+  RunResult packed = curl({"-D", "-", "--compressed", "-H", auth, hub.url() + "/v1/pull?after=0"});
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(packed.exit_code == 0);
+  CHECK_THAT(packed.out, Catch::Contains("content-encoding: gzip", Catch::CaseSensitive::No));
+  CHECK_THAT(plain.out, !Catch::Contains("content-encoding", Catch::CaseSensitive::No));
+  // curl --compressed inflated it: the same body as the plain answer.
+  CHECK(packed.out.substr(packed.out.find("\r\n\r\n")) == plain.out.substr(plain.out.find("\r\n\r\n")));
+
+  // A gzip push body is applied.
+  const std::string id = new_id();
+  std::string mutations = "{\"mutations\":[";
+  for (int i = 0; i < 40; ++i) {
+    mutations += std::string(i ? "," : "") + json{{"counter", i + 1}, {"table", "measurement"},
+                                                  {"id", id}, {"scope", "5202"}, {"field", "value"},
+                                                  {"value", i}, {"hlc", Hlc::from_parts(process_clock().now_ms(), static_cast<uint32_t>(i)).packed},
+                                                  {"base", 0}}.dump();
+  }
+  mutations += "]}";
+  std::ofstream(dir.file("push.gz"), std::ios::binary) << gzip_compress(mutations);
+  RunResult pushed = curl({"-H", auth, "-H", "Content-Type: application/json", "-H",
+                           "Content-Encoding: gzip", "--data-binary", "@" + dir.file("push.gz"),
+                           hub.url() + "/v1/push"});
+  INFO(pushed.out);
+  REQUIRE(pushed.exit_code == 0);
+  CHECK(json::parse(pushed.out)["last_counter"] == 40);
+
+  // 64 MiB of spaces inside a JSON body, ~64 KiB gzipped: far below the 8 MiB wire limit, far above
+  // it once inflated.
+  const std::string bomb = gzip_compress("{\"mutations\":[" + std::string(64 << 20, ' ') + "]}", 9);
+  REQUIRE(bomb.size() < 1 << 20);
+  std::ofstream(dir.file("bomb.gz"), std::ios::binary) << bomb;
+  RunResult refused = curl({"-w", "\n%{http_code}", "-H", auth, "-H", "Content-Type: application/json",
+                            "-H", "Content-Encoding: gzip", "--data-binary",
+                            "@" + dir.file("bomb.gz"), hub.url() + "/v1/push"});
+  INFO(refused.out);
+  CHECK(refused.out.substr(refused.out.rfind('\n') + 1) == "413");
+  CHECK_THAT(refused.out, Catch::Contains("\"code\":\"too_large\""));
+  // The hub is still serving.
+  RunResult health = curl({hub.url() + "/v1/health"});
+  CHECK_THAT(health.out, Catch::Contains("\"ok\""));
+}

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "lwc/client/transport.h"
+#include "lwc/gzip.h"
 #include "lwc/protocol.h"
 
 namespace lwc::client {
@@ -54,9 +55,21 @@ class CurlTransport final : public Transport {
 
   Result<HttpResponse> request(const std::string& method, const std::string& path,
                                const std::string& body, const std::string& token) override {
+    if (method == "POST" && options_.gzip_requests && body.size() >= kGzipMinBytes) {
+      const std::string packed = gzip_compress(body);
+      auto r = send(method, path, packed, token, true);
+      if (!r.ok() || (r->status != 400 && r->status != 415)) return r;
+      options_.gzip_requests = false;  // a hub without gzip bodies: plain from now on
+    }
+    return send(method, path, body, token, false);
+  }
+
+  Result<HttpResponse> send(const std::string& method, const std::string& path,
+                            const std::string& body, const std::string& token, bool gzipped) {
     curl_easy_reset(curl_);
     common(path, token);
     curl_slist* headers = header_list(token, !body.empty() || method == "POST");
+    if (gzipped) headers = curl_slist_append(headers, "Content-Encoding: gzip");
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, options_.request_timeout_ms);
     if (method == "POST") {
@@ -116,7 +129,7 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(curl_, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
     curl_easy_setopt(curl_, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate when the hub offers it
+    curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "gzip");  // inflated by libcurl
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl_, CURLOPT_TCP_NODELAY, 1L);
   }

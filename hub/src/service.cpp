@@ -1,8 +1,10 @@
 #include "lwc/hub/service.h"
 
+#include <cctype>
 #include <charconv>
 #include <set>
 
+#include "lwc/gzip.h"
 #include "lwc/model.h"
 #include "lwc/protocol.h"
 #include "lwc/sync.h"
@@ -154,7 +156,41 @@ Result<Session> HubService::authenticate(const Request& r) {
   return accounts_->authenticate(auth.substr(prefix.size()));
 }
 
+// Content-Encoding: a gzip body is inflated before routing, limited to max_body_bytes once inflated
+// (413 too_large: a small "zip bomb" costs at most that much memory). A response of at least
+// kGzipMinBytes goes out gzipped when the client accepts gzip (Accept-Encoding), on this handler
+// thread, never on the IO thread.
 Response HubService::handle(const Request& r) {
+  std::string encoding = r.header("content-encoding");
+  for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  Response out;
+  if (encoding.empty() || encoding == "identity") {
+    out = route(r);
+  } else if (encoding != "gzip" && encoding != "x-gzip") {
+    out = error_response(Status(Code::kUnsupported, "Content-Encoding must be gzip or identity"));
+  } else if (auto body = gzip_decompress(r.body, config_.max_body_bytes); !body.ok()) {
+    out = error_response(body.status());
+  } else {
+    Request plain = r;
+    plain.body = std::move(body).value();
+    plain.headers.erase("content-encoding");
+    out = route(plain);
+  }
+  const std::string& type = out.content_type;
+  const bool compressible = type.rfind("application/json", 0) == 0 || type.rfind("text/", 0) == 0 ||
+                            type.rfind("application/javascript", 0) == 0 ||
+                            type.rfind("image/svg", 0) == 0;
+  if (compressible && out.body.size() >= kGzipMinBytes) {
+    out.headers.emplace_back("Vary", "Accept-Encoding");
+    if (accepts_gzip(r.header("accept-encoding"))) {
+      out.body = gzip_compress(out.body);
+      out.headers.emplace_back("Content-Encoding", "gzip");
+    }
+  }
+  return out;
+}
+
+Response HubService::route(const Request& r) {
   try {
     if (r.body.size() > config_.max_body_bytes) {
       return error_response(Status(Code::kTooLarge, "the body is larger than " +

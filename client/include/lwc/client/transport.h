@@ -40,6 +40,10 @@ struct CurlOptions {
   long connect_timeout_ms = 5000;
   long request_timeout_ms = 60000;
   std::string user_agent = "lwc-client/0.1.0";
+  // Request bodies of at least kGzipMinBytes go as Content-Encoding: gzip. A hub that answers such a
+  // body 400 or 415 (one older than gzip support) gets it again uncompressed, and no more gzip
+  // bodies from this transport. Responses are always accepted gzipped (Accept-Encoding).
+  bool gzip_requests = true;
 };
 
 // One libcurl easy handle (keep-alive across requests). Not thread-safe: one per thread.

@@ -140,6 +140,8 @@ class HubService {
  private:
   HubService(HubConfig config, const Clock& clock, std::unique_ptr<Store> store,
              std::unique_ptr<Accounts> accounts);
+  // handle() after the body's Content-Encoding was undone: dispatches to the endpoints.
+  Response route(const Request& r);
   Response login(const Request& r);
   Response logout(const Request& r);
   Response me(const Session& s);
