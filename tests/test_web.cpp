@@ -187,6 +187,7 @@ TEST_CASE("web: hub.json web member is checked", "[web]") {
   CHECK_FALSE(loaded->web.public_page);
   CHECK(loaded->web.letter_ref == "ลป 0019");
   CHECK(loaded->web.debounce_ms == 500);
+  CHECK(loaded->web.max_streams == 1000);
   json j = json::parse(std::ifstream(c.path("hub.json")));
   j["web"]["publik"] = true;
   std::ofstream(c.path("hub.json")) << j.dump();

@@ -77,13 +77,15 @@ Result<HubConfig> load_config(const std::string& data_dir) {
     const json& w = j["web"];
     if (!w.is_object()) return Status(Code::kInvalidArgument, file + ": 'web' must be an object");
     for (auto it = w.begin(); it != w.end(); ++it) {
-      if (it.key() != "public" && it.key() != "debounce_ms" && it.key() != "letter_ref") {
+      if (it.key() != "public" && it.key() != "debounce_ms" && it.key() != "letter_ref" &&
+          it.key() != "max_streams") {
         return Status(Code::kInvalidArgument, file + ": unknown setting 'web." + it.key() + "'");
       }
     }
     LWC_RETURN_IF_ERROR(read_member(w, "public", &c.web.public_page));
     LWC_RETURN_IF_ERROR(read_member(w, "debounce_ms", &c.web.debounce_ms));
     LWC_RETURN_IF_ERROR(read_member(w, "letter_ref", &c.web.letter_ref));
+    LWC_RETURN_IF_ERROR(read_member(w, "max_streams", &c.web.max_streams));
     if (c.web.debounce_ms < 0 || c.web.debounce_ms > 60'000) {
       return Status(Code::kInvalidArgument, "web.debounce_ms must be 0..60000");
     }
@@ -99,7 +101,7 @@ Status save_config(const HubConfig& c) {
   j["rules"] = rules_config_json(c.rules);
   j["award"] = award_config_json(c.award);
   j["web"] = {{"public", c.web.public_page}, {"debounce_ms", c.web.debounce_ms},
-              {"letter_ref", c.web.letter_ref}};
+              {"letter_ref", c.web.letter_ref}, {"max_streams", c.web.max_streams}};
   if (c.channels.any_channel() || !c.channels.digest) j["channels"] = notify_config_json(c.channels);
   std::ofstream out(c.path("hub.json"));
   out << j.dump(2) << "\n";

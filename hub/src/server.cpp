@@ -159,6 +159,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // The web page's stream: debounced "status" events without data rows; public unless hub.json
   // "web": {"public": false}, then it needs a bearer token like /v1/events.
   void start_status_events(Request r) {
+    if (shared_.service.status_events().size() >= shared_.config.web.max_streams) {
+      Response busy = error_response(
+          Status(Code::kRateLimited, "too many live status pages are open; try again later"));
+      busy.headers.emplace_back("Retry-After", "30");
+      return write(std::move(busy), false, 11);
+    }
     if (shared_.config.web.public_page) {
       return open_stream(shared_.service.status_events(), ScopeFilter::everything(), "{}");
     }

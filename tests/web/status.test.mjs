@@ -138,7 +138,7 @@ async function main() {
   // Behind login (hub.json "web": {"public": false}): the page asks for a login, then goes live.
   hub.proc.kill('SIGTERM');
   await new Promise((r) => hub.proc.once('exit', r));
-  run([hubBin, '--data', hubData, 'config', 'set', 'web', '{"public": false}']);
+  run([hubBin, '--data', hubData, 'config', 'set', 'web', '{"public": false, "max_streams": 1}']);
   hub = await startHub();
   const closed = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
   await closed.goto(hub.url + '/');
@@ -152,6 +152,9 @@ async function main() {
   await closed.waitForFunction(() => document.querySelectorAll('#matrix tbody tr[data-district]').length === 13);
   await closed.waitForSelector('#live[data-state="on"]', { timeout: 10000 });
   check(true, 'after login the page shows 13 districts and follows the stream');
+  const second = await closed.evaluate(async () => (await fetch('/v1/status/events', {
+    headers: { Authorization: 'Bearer ' + sessionStorage.getItem('lwc.token') } })).status);
+  check(second === 429, `web.max_streams = 1: a second live stream is refused (${second})`);
 
   if (docsDir) {
     mkdirSync(docsDir, { recursive: true });

@@ -16,6 +16,7 @@ namespace lwc::hub {
 struct WebConfig {
   bool public_page = true;           // "public": /v1/status and its event stream without login
   int64_t debounce_ms = 500;         // at most one "status" event per this interval
+  size_t max_streams = 1000;         // open /v1/status/events streams; more are refused (429)
   std::string letter_ref = "ลป 0020";  // the office's letter-number prefix ("ที่ ลป 0020/…")
 };
 
