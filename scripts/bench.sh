@@ -18,4 +18,10 @@ echo "== push and pull over HTTPS (200,000 field changes, batches of 1,000, page
 cp "bench/results/sync-$stamp.json" bench/results/sync-latest.json
 echo "== desktop window: first frame, idle CPU, peak RSS (provincial view of the demo data, Xvfb)"
 scripts/bench-gui.sh "$build" || echo "gui benchmark skipped (exit $?)"
+echo "== client sync end to end: 10,000 records A -> B; a fresh client's initial sync of 1,000,000 changes"
+"$build/bench/lwc_bench_e2e" "bench/results/e2e-$stamp.json" 10000 1000000
+cp "bench/results/e2e-$stamp.json" bench/results/e2e-latest.json
+echo "== event fan-out: 1,000 event streams, 30 pushes"
+"$build/bench/lwc_bench_fanout" "bench/results/fanout-$stamp.json" 1000 30
+cp "bench/results/fanout-$stamp.json" bench/results/fanout-latest.json
 echo "results: bench/results/*-$stamp.json"
