@@ -1,5 +1,8 @@
 #include "lwc/client/sync_engine.h"
 
+#include <future>
+#include <memory>
+
 #include "lwc/protocol.h"
 #include "lwc/sync.h"
 
@@ -62,38 +65,57 @@ Status SyncEngine::push_all(SyncStats& stats,
   }
 }
 
+// Pages are pipelined: while page k is merged into the store on a helper thread, page k+1 is
+// fetched (from page k's next_cursor) and parsed here, so the hub builds a page while the client
+// merges the previous one. The store is still used by one thread at a time (this thread waits for
+// a merge before it touches the store again), and every page is committed with its cursor in one
+// transaction, in order: an interruption resumes after the last committed page.
 Status SyncEngine::pull_all(SyncStats& stats,
                             const std::function<void(const SyncProgress&)>& progress) {
   SyncProgress p{SyncProgress::Phase::kPull, 0, 0};
+  // `pending`: what is still in the outbox, for the province's fleet health (GET /v1/fleet).
+  auto pending = store_.outbox_size();
+  if (!pending.ok()) return pending.status();
+  auto stored = store_.pull_cursor();
+  if (!stored.ok()) return stored.status();
+  int64_t cursor = *stored;
   bool restarted = false;
+  std::future<Status> merging;  // the previous page, being merged
+  auto merged = [&]() -> Status { return merging.valid() ? merging.get() : Status{}; };
   while (true) {
-    auto cursor = store_.pull_cursor();
-    if (!cursor.ok()) return cursor.status();
-    // `pending`: what is still in the outbox, for the province's fleet health (GET /v1/fleet).
-    auto pending = store_.outbox_size();
-    if (!pending.ok()) return pending.status();
     auto r = transport_.request("GET",
-                                "/v1/pull?after=" + std::to_string(*cursor) +
+                                "/v1/pull?after=" + std::to_string(cursor) +
                                     "&limit=" + std::to_string(options_.pull_page) +
                                     "&pending=" + std::to_string(*pending),
                                 "", token_);
-    if (!r.ok()) return r.status();
-    if (r->status == 409 && *cursor > 0 && !restarted) {  // the hub is behind our cursor
+    if (!r.ok()) {
+      LWC_RETURN_IF_ERROR(merged());
+      return r.status();
+    }
+    if (r->status == 409 && cursor > 0 && !restarted) {  // the hub is behind our cursor
       restarted = true;
+      LWC_RETURN_IF_ERROR(merged());
       LWC_RETURN_IF_ERROR(store_.set_meta("pull_cursor", "0"));
+      cursor = 0;
       continue;
     }
-    if (r->status != 200) return http_error(*r, "pull");
+    if (r->status != 200) {
+      LWC_RETURN_IF_ERROR(merged());
+      return http_error(*r, "pull");
+    }
     auto body = protocol::parse_json(r->body);
-    if (!body.ok()) return body.status();
-    auto page = protocol::parse_pull_response(*body);
-    if (!page.ok()) return page.status();
-    LWC_RETURN_IF_ERROR(apply_pull_page(store_, *page));
+    Result<PullPage> parsed = body.ok() ? protocol::parse_pull_response(*body) : body.status();
+    LWC_RETURN_IF_ERROR(merged());
+    if (!parsed.ok()) return parsed.status();
+    auto page = std::make_shared<PullPage>(std::move(parsed).value());
+    merging = std::async(std::launch::async,
+                         [this, page] { return apply_pull_page(store_, *page); });
     stats.pulled += static_cast<int64_t>(page->changes.size());
     stats.cursor = page->next_cursor;
+    cursor = page->next_cursor;
     p.done = stats.pulled;
     if (progress) progress(p);
-    if (!page->more) return {};
+    if (!page->more) return merged();
   }
 }
 
