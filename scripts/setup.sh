@@ -13,6 +13,10 @@ packages=(
   chromium
 )
 
+# Node.js and npm for the browser test (playwright-core): from Debian unless a Node.js is already
+# there (e.g. a newer one that brings its own npm).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
