@@ -15,19 +15,6 @@ namespace lwc::client {
 namespace {
 using nlohmann::json;
 
-json field_json(const Row& row, const std::string& name) {
-  const FieldVersion* v = row.find(name);
-  if (!v) return json();
-  return json::parse(v->value, nullptr, false);
-}
-int64_t int_field(const Row& row, const std::string& name) {
-  json j = field_json(row, name);
-  return j.is_number() ? j.get<int64_t>() : 0;
-}
-double number_field(const Row& row, const std::string& name) {
-  json j = field_json(row, name);
-  return j.is_number() ? j.get<double>() : 0.0;
-}
 int days_between(const Date& from, const Date& to) {
   return static_cast<int>(days_from_civil(to) - days_from_civil(from));
 }
@@ -794,8 +781,8 @@ std::string format_value(const std::string& field, const std::string& json_value
   if (j.is_string()) return j.get<std::string>();
   if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
   const bool time = field == "as_of" || field == "submitted_at" || field == "reviewed_at" ||
-                    field == "at" || field.size() > 3 && field.substr(field.size() - 3) == "_at" ||
-                    field.size() > 3 && field.substr(field.size() - 3) == "_ms";
+                    field == "at" || (field.size() > 3 && field.substr(field.size() - 3) == "_at") ||
+                    (field.size() > 3 && field.substr(field.size() - 3) == "_ms");
   if (j.is_number_integer() && time) return format_time_long(j.get<int64_t>(), lang);
   if (j.is_number_integer()) return format_count(j.get<int64_t>());
   if (j.is_number()) {

@@ -14,12 +14,6 @@ namespace {
 using nlohmann::json;
 constexpr int64_t kDayMs = 86'400'000;
 
-int64_t int_value(const Row& row, const std::string& field) {
-  const FieldVersion* v = row.find(field);
-  if (!v) return 0;
-  json j = json::parse(v->value, nullptr, false);
-  return j.is_number_integer() ? j.get<int64_t>() : 0;
-}
 
 Date add_days(const Date& d, int64_t n) { return civil_from_days(days_from_civil(d) + n); }
 
@@ -48,7 +42,7 @@ TaskOutcome outcome_of(const Row& task, const Date& deadline, const Row* submiss
   o.title = task_label(task);
   o.deadline = format_date(deadline);
   const int64_t end_of_deadline = thai_midnight_ms(add_days(deadline, 1));
-  const int64_t submitted = submission ? int_value(*submission, "submitted_at") : 0;
+  const int64_t submitted = submission ? int_field(*submission, "submitted_at") : 0;
   if (submitted == 0 || submitted > now_ms) {
     o.outcome = now_ms >= end_of_deadline ? Outcome::kMissing : Outcome::kPending;
     o.points = o.outcome == Outcome::kMissing ? award.missing : 0;
@@ -333,7 +327,7 @@ std::vector<Kpi> compute_kpis(const RuleInputs& in, const std::vector<Row>& warn
   // Time to acknowledge: each warning raised in the period, its first acknowledgement.
   std::map<std::string, std::pair<std::string, int64_t>> raised;  // warning id -> district, raised_at
   for (const Row& w : warnings) {
-    const int64_t at = int_value(w, "raised_at");
+    const int64_t at = int_field(w, "raised_at");
     if (at >= from_ms && at < to_ms) raised[w.id] = {w.scope, at};
   }
   struct AckTime {
@@ -345,7 +339,7 @@ std::vector<Kpi> compute_kpis(const RuleInputs& in, const std::vector<Row>& warn
   for (const Row& a : in.acks) {
     if (a.deleted() || text_field(a, "kind") != "ack") continue;
     const std::string id = text_field(a, "warning_id");
-    const int64_t at = int_value(a, "at");
+    const int64_t at = int_field(a, "at");
     auto& f = first_ack[id];
     if (!f.second || at < f.first) f = {at, &a};
   }

@@ -38,6 +38,23 @@ std::string ack_row_id(const std::string& warning_id, const std::string& user) {
   return name_id({"ack", warning_id, user});
 }
 
+json field_json(const Row& row, const std::string& name) {
+  const FieldVersion* v = row.find(name);
+  if (!v) return nullptr;
+  json j = json::parse(v->value, nullptr, false);
+  return j.is_discarded() ? json(nullptr) : j;
+}
+
+int64_t int_field(const Row& row, const std::string& name) {
+  json j = field_json(row, name);
+  return j.is_number() ? j.get<int64_t>() : 0;
+}
+
+double number_field(const Row& row, const std::string& name) {
+  json j = field_json(row, name);
+  return j.is_number() ? j.get<double>() : 0.0;
+}
+
 std::string text_field(const Row& row, const std::string& name) {
   const FieldVersion* v = row.find(name);
   if (!v) return "";

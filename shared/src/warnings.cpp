@@ -16,20 +16,6 @@ using nlohmann::json;
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kHourMs = 3'600'000;
 
-json field_json(const Row& row, const std::string& name) {
-  const FieldVersion* v = row.find(name);
-  if (!v) return nullptr;
-  json j = json::parse(v->value, nullptr, false);
-  return j.is_discarded() ? json(nullptr) : j;
-}
-int64_t int_field(const Row& row, const std::string& name) {
-  json j = field_json(row, name);
-  return j.is_number() ? j.get<int64_t>() : 0;
-}
-double number_field(const Row& row, const std::string& name) {
-  json j = field_json(row, name);
-  return j.is_number() ? j.get<double>() : 0.0;
-}
 Date add_days(const Date& d, int64_t n) { return civil_from_days(days_from_civil(d) + n); }
 
 // "12-31" in fiscal year fy_be: months Oct–Dec belong to the CE year before.

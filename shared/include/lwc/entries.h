@@ -103,5 +103,10 @@ RowWrite setting_entry(const std::string& key, const std::string& value);
 
 // Reads a string field of a row ("" when absent or not a string).
 std::string text_field(const Row& row, const std::string& field);
+// A field's value as JSON (null when absent or not valid JSON).
+nlohmann::json field_json(const Row& row, const std::string& field);
+// A numeric field (0 when absent or not a number).
+int64_t int_field(const Row& row, const std::string& field);
+double number_field(const Row& row, const std::string& field);
 
 }  // namespace lwc
