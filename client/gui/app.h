@@ -75,6 +75,9 @@ struct Bar {
 void bar_chart(const char* id, const std::vector<Bar>& bars, double max_value, double common_target,
                const std::string& target_label, float label_width);
 void help_marker(const std::string& text);
+// The header of views built on App::hub_lists (conflicts, fleet): when they were fetched, a Refresh
+// button (province/admin) and the last error. Defined in widgets.cpp.
+void hub_lists_header(App& app);
 // A solid bar in `rgb` at the start of the line (a table cell's status edge); the text follows.
 void edge_mark(uint32_t rgb);
 

@@ -10,25 +10,6 @@
 namespace lwc::client::gui {
 
 namespace {
-void lists_header(App& app) {
-  const App::HubLists& l = app.hub_lists;
-  ImGui::TextDisabled("%s", (l.fetched_ms ? app.f("gui.hub_lists.as_of",
-                                                  {format_time_long(l.fetched_ms, app.lang)})
-                                          : std::string(app.t("gui.hub_lists.never")))
-                                .c_str());
-  ImGui::SameLine();
-  ImGui::BeginDisabled(l.loading || !app.may_manage());
-  if (ImGui::SmallButton(std::string(app.t(l.loading ? "gui.hub_lists.loading"
-                                                     : "gui.hub_lists.refresh"))
-                             .c_str()))
-    app.refresh_hub_lists();
-  ImGui::EndDisabled();
-  if (!l.error.empty()) {
-    ImGui::SameLine();
-    ImGui::TextColored(colour_vec(0xC62828), "%s", l.error.c_str());
-  }
-}
-
 std::string user_of(const App& app, const std::string& device) {
   for (const FleetDevice& d : app.hub_lists.fleet) {
     if (d.device_id == device) return d.user;
@@ -53,7 +34,7 @@ void ConflictsView::conflicts(App& app) {
                              .c_str());
   ImGui::PopFont();
   ImGui::TextDisabled("%s", std::string(app.t("gui.conflicts.intro")).c_str());
-  lists_header(app);
+  hub_lists_header(app);
   if (app.hub_lists.conflicts.empty()) {
     ImGui::TextDisabled("%s", std::string(app.t("gui.conflicts.none")).c_str());
     return;

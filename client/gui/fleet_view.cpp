@@ -11,21 +11,7 @@ void FleetView::draw(App& app) {
   const Snapshot& s = *app.snapshot;
   const App::HubLists& l = app.hub_lists;
   ImGui::TextDisabled("%s", std::string(app.t("gui.fleet.intro")).c_str());
-  ImGui::TextDisabled("%s", (l.fetched_ms ? app.f("gui.hub_lists.as_of",
-                                                  {format_time_long(l.fetched_ms, app.lang)})
-                                          : std::string(app.t("gui.hub_lists.never")))
-                                .c_str());
-  ImGui::SameLine();
-  ImGui::BeginDisabled(l.loading || !app.may_manage());
-  if (ImGui::SmallButton(std::string(app.t(l.loading ? "gui.hub_lists.loading"
-                                                     : "gui.hub_lists.refresh"))
-                             .c_str()))
-    app.refresh_hub_lists();
-  ImGui::EndDisabled();
-  if (!l.error.empty()) {
-    ImGui::SameLine();
-    ImGui::TextColored(colour_vec(0xC62828), "%s", l.error.c_str());
-  }
+  hub_lists_header(app);
   if (l.fleet.empty()) {
     ImGui::TextDisabled("%s", std::string(app.t("gui.fleet.none")).c_str());
     return;

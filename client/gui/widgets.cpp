@@ -158,4 +158,24 @@ void edge_mark(uint32_t rgb) {
   ImGui::SetCursorScreenPos(ImVec2(p.x + 13, p.y));
 }
 
+// When the hub's lists were fetched, a Refresh button (province/admin) and the last error.
+void hub_lists_header(App& app) {
+  const App::HubLists& l = app.hub_lists;
+  ImGui::TextDisabled("%s", (l.fetched_ms ? app.f("gui.hub_lists.as_of",
+                                                  {format_time_long(l.fetched_ms, app.lang)})
+                                          : std::string(app.t("gui.hub_lists.never")))
+                                .c_str());
+  ImGui::SameLine();
+  ImGui::BeginDisabled(l.loading || !app.may_manage());
+  if (ImGui::SmallButton(std::string(app.t(l.loading ? "gui.hub_lists.loading"
+                                                     : "gui.hub_lists.refresh"))
+                             .c_str()))
+    app.refresh_hub_lists();
+  ImGui::EndDisabled();
+  if (!l.error.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(colour_vec(0xC62828), "%s", l.error.c_str());
+  }
+}
+
 }  // namespace lwc::client::gui
