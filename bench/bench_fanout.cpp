@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     std::thread push([&] {
       std::vector<Mutation> m = {{p + 1, Change{"measurement", row, "5202", "value",
                                                 FieldVersion{std::to_string(p), Hlc::from_parts(process_clock().now_ms(), 0), "", {}}}}};
-      const std::string body = protocol::push_request(m).dump();
+      const std::string body = protocol::push_request(m);
       t0 = SteadyClock::now();
       auto resp = pusher->request("POST", "/v1/push", body, token);
       if (!resp.ok() || resp->status != 200) std::fprintf(stderr, "push failed\n");

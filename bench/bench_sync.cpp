@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
                                      j % 5 == 0 ? "value" : j % 5 == 1 ? "collected" : j % 5 == 2 ? "entered" : j % 5 == 3 ? "updated" : "source",
                                      FieldVersion{j % 5 == 4 ? "\"bench\"" : std::to_string(j), Hlc::from_parts(wall, static_cast<uint32_t>(j % 60000)), "", {}}}});
     }
-    bodies.push_back(protocol::push_request(batch).dump());
+    bodies.push_back(protocol::push_request(batch));
   }
   auto t0 = std::chrono::steady_clock::now();
   for (const std::string& b : bodies) {
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   while (true) {
     auto r = reader->request("GET", "/v1/pull?after=" + std::to_string(cursor) + "&limit=10000", "", reader_token);
     if (!r.ok() || r->status != 200) throw std::runtime_error("pull failed");
-    auto page = protocol::parse_pull_response(json::parse(r->body));
+    auto page = protocol::parse_pull_response(r->body);
     check(page.status());
     pulled += static_cast<int64_t>(page->changes.size());
     cursor = page->next_cursor;

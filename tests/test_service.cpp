@@ -52,7 +52,12 @@ TEST_CASE("service: every error is JSON {code, message} with the right status", 
        "invalid_argument"},
       {"too many mutations",
        f.call("POST", "/v1/push",
-              push_body(std::vector<json>(101, mutation(1, new_id(), "5202", "value", 1))), token),
+              push_body([] {  // 101 well-formed mutations, one beyond max_batch
+                std::vector<json> ms;
+                for (int i = 1; i <= 101; ++i) ms.push_back(mutation(i, new_id(), "5202", "value", i));
+                return ms;
+              }()),
+              token),
        413, "too_large"},
       {"oversized body", f.call("POST", "/v1/push", std::string(70 * 1024, ' '), token), 413,
        "too_large"},

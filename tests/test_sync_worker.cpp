@@ -52,21 +52,22 @@ class FakeTransport final : public Transport {
     }
     if (method == "POST" && path == "/v1/push") {
       // (No Catch assertions here: this runs on the worker thread.)
-      auto batch = protocol::parse_push_request(nlohmann::json::parse(body), hub_.device);
+      auto batch = protocol::parse_push_request(body, hub_.device);
       if (!batch.ok() || batch->empty()) return HttpResponse{400, "{}"};
       auto results =
           hub_.store->accept_push(hub_.device, *batch, [](const Change&) { return Status{}; });
       if (!results.ok()) return HttpResponse{500, "{}"};
       auto last = hub_.store->device_progress(hub_.device);
       if (!last.ok()) return HttpResponse{500, "{}"};
-      return HttpResponse{200, protocol::push_response(*results, *last).dump()};
+      return HttpResponse{200, protocol::push_response(*results, *last)};
     }
     if (path.rfind("/v1/pull?after=", 0) == 0) {
       const int64_t after = std::stoll(path.substr(15));
-      const size_t limit = std::stoul(path.substr(path.find("limit=") + 6));
+      const size_t at = path.find("limit=");  // absent: the hub's max_page
+      const size_t limit = at == std::string::npos ? 10000 : std::stoul(path.substr(at + 6));
       auto page = read_pull_page(*hub_.store, after, ScopeFilter::everything(), limit);
       if (!page.ok()) return HttpResponse{500, "{}"};
-      return HttpResponse{200, protocol::pull_response(*page).dump()};
+      return HttpResponse{200, protocol::pull_response(*page)};
     }
     return HttpResponse{404, "{}"};
   }

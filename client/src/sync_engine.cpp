@@ -42,12 +42,10 @@ Status SyncEngine::push_all(SyncStats& stats,
     auto batch = store_.outbox(options_.push_batch);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) return {};
-    auto r = transport_.request("POST", "/v1/push", protocol::push_request(*batch).dump(), token_);
+    auto r = transport_.request("POST", "/v1/push", protocol::push_request(*batch), token_);
     if (!r.ok()) return r.status();
     if (r->status != 200) return http_error(*r, "push");
-    auto body = protocol::parse_json(r->body);
-    if (!body.ok()) return body.status();
-    auto results = protocol::parse_push_response(*body);
+    auto results = protocol::parse_push_response(r->body);
     if (!results.ok()) return results.status();
     LWC_RETURN_IF_ERROR(apply_push_results(store_, *results));
     int64_t progressed = 0;
@@ -65,11 +63,14 @@ Status SyncEngine::push_all(SyncStats& stats,
   }
 }
 
-// Pages are pipelined: while page k is merged into the store on a helper thread, page k+1 is
-// fetched (from page k's next_cursor) and parsed here, so the hub builds a page while the client
-// merges the previous one. The store is still used by one thread at a time (this thread waits for
-// a merge before it touches the store again), and every page is committed with its cursor in one
-// transaction, in order: an interruption resumes after the last committed page.
+// Pages are pipelined: while pages are merged into the store on a helper thread, the next pages are
+// fetched and parsed here, so the hub builds a page while the client merges earlier ones. Pages
+// that arrive while a merge runs are merged together, in one transaction, when it ends (one commit
+// per page would cost more than the page: every commit rewrites the index pages the page touched),
+// up to options_.merge_changes changes; beyond that, fetching waits for the merge. The store is
+// used by one thread at a time (this thread waits for a merge before it touches the store again),
+// and the pages of a merge are committed together with the last page's cursor: an interruption
+// resumes after the last committed merge.
 Status SyncEngine::pull_all(SyncStats& stats,
                             const std::function<void(const SyncProgress&)>& progress) {
   SyncProgress p{SyncProgress::Phase::kPull, 0, 0};
@@ -80,14 +81,24 @@ Status SyncEngine::pull_all(SyncStats& stats,
   if (!stored.ok()) return stored.status();
   int64_t cursor = *stored;
   bool restarted = false;
-  std::future<Status> merging;  // the previous page, being merged
+  std::future<Status> merging;    // pages being merged
+  std::vector<PullPage> waiting;  // pages fetched since that merge began
+  size_t waiting_changes = 0;
   auto merged = [&]() -> Status { return merging.valid() ? merging.get() : Status{}; };
+  auto start_merge = [&] {
+    auto pages = std::make_shared<std::vector<PullPage>>(std::move(waiting));
+    waiting.clear();
+    waiting_changes = 0;
+    merging =
+        std::async(std::launch::async, [this, pages] { return apply_pull_pages(store_, *pages); });
+  };
+  const std::string limit =
+      options_.pull_page ? "&limit=" + std::to_string(options_.pull_page) : std::string();
   while (true) {
-    auto r = transport_.request("GET",
-                                "/v1/pull?after=" + std::to_string(cursor) +
-                                    "&limit=" + std::to_string(options_.pull_page) +
-                                    "&pending=" + std::to_string(*pending),
-                                "", token_);
+    auto r = transport_.request(
+        "GET",
+        "/v1/pull?after=" + std::to_string(cursor) + limit + "&pending=" + std::to_string(*pending),
+        "", token_);
     if (!r.ok()) {
       LWC_RETURN_IF_ERROR(merged());
       return r.status();
@@ -95,6 +106,8 @@ Status SyncEngine::pull_all(SyncStats& stats,
     if (r->status == 409 && cursor > 0 && !restarted) {  // the hub is behind our cursor
       restarted = true;
       LWC_RETURN_IF_ERROR(merged());
+      waiting.clear();
+      waiting_changes = 0;
       LWC_RETURN_IF_ERROR(store_.set_meta("pull_cursor", "0"));
       cursor = 0;
       continue;
@@ -103,19 +116,25 @@ Status SyncEngine::pull_all(SyncStats& stats,
       LWC_RETURN_IF_ERROR(merged());
       return http_error(*r, "pull");
     }
-    auto body = protocol::parse_json(r->body);
-    Result<PullPage> parsed = body.ok() ? protocol::parse_pull_response(*body) : body.status();
-    LWC_RETURN_IF_ERROR(merged());
-    if (!parsed.ok()) return parsed.status();
-    auto page = std::make_shared<PullPage>(std::move(parsed).value());
-    merging = std::async(std::launch::async,
-                         [this, page] { return apply_pull_page(store_, *page); });
-    stats.pulled += static_cast<int64_t>(page->changes.size());
-    stats.cursor = page->next_cursor;
-    cursor = page->next_cursor;
+    Result<PullPage> parsed = protocol::parse_pull_response(r->body);
+    if (!parsed.ok()) {
+      LWC_RETURN_IF_ERROR(merged());
+      return parsed.status();
+    }
+    const bool more = parsed->more;
+    stats.pulled += static_cast<int64_t>(parsed->changes.size());
+    stats.cursor = cursor = parsed->next_cursor;
+    waiting_changes += parsed->changes.size();
+    waiting.push_back(std::move(parsed).value());
     p.done = stats.pulled;
     if (progress) progress(p);
-    if (!page->more) return merged();
+    const bool idle =
+        !merging.valid() || merging.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    if (!more || idle || waiting_changes >= options_.merge_changes) {
+      LWC_RETURN_IF_ERROR(merged());
+      start_merge();
+    }
+    if (!more) return merged();
   }
 }
 

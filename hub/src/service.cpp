@@ -299,14 +299,7 @@ Response HubService::me(const Session& s) {
 
 Response HubService::push(const Request& r, const Session& s) {
   if (Status st = require_json(r); !st.ok()) return error_response(st);
-  auto body = protocol::parse_json(r.body);
-  if (!body.ok()) return error_response(body.status());
-  if (body->is_object() && body->contains("mutations") && (*body)["mutations"].is_array() &&
-      (*body)["mutations"].size() > config_.max_batch) {
-    return error_response(Status(Code::kTooLarge, "at most " + std::to_string(config_.max_batch) +
-                                                      " mutations per push"));
-  }
-  auto batch = protocol::parse_push_request(*body, s.device_id);
+  auto batch = protocol::parse_push_request(r.body, s.device_id, config_.max_batch);
   if (!batch.ok()) return error_response(batch.status());
 
   std::vector<std::pair<Change, Status>> denied;
@@ -344,7 +337,9 @@ Response HubService::push(const Request& r, const Session& s) {
                     "event: changes\ndata: " + json{{"seq", seq_after}}.dump() + "\n\n");
     if (on_change_) on_change_();
   }
-  return json_response(protocol::push_response(results, last_counter));
+  Response out;
+  out.body = protocol::push_response(results, last_counter);
+  return out;
 }
 
 Response HubService::pull(const Request& r, const Session& s) {
@@ -374,7 +369,9 @@ Response HubService::pull(const Request& r, const Session& s) {
     page = read_pull_page(*store_, *after, read_filter(s.principal), static_cast<size_t>(*limit));
   }
   if (!page.ok()) return error_response(page.status());
-  return json_response(protocol::pull_response(*page));
+  Response out;
+  out.body = protocol::pull_response(*page);
+  return out;
 }
 
 Response HubService::conflicts(const Session& s) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "json_text.h"
 #include "lwc/id.h"
 #include "lwc/protocol.h"
 
@@ -76,25 +77,6 @@ Status migrate(sql::Db& db, int from, int to) {
   return {};
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (c < 0x20) {
-      static const char* kHex = "0123456789abcdef";
-      out += "\\u00";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else {
-      out.push_back(ch);
-    }
-  }
-  out.push_back('"');
-}
-
 // " AND scope IN (?N, ...)" for a restricted filter, numbered from `first_param` (bind_scopes).
 std::string scope_clause(const ScopeFilter& f, int first_param) {
   if (f.all) return "";
@@ -107,7 +89,8 @@ std::string scope_clause(const ScopeFilter& f, int first_param) {
 }
 void bind_scopes(sql::Stmt& st, const ScopeFilter& f, int first_param) {
   if (f.all) return;
-  for (size_t i = 0; i < f.scopes.size(); ++i) st.bind(first_param + static_cast<int>(i), f.scopes[i]);
+  for (size_t i = 0; i < f.scopes.size(); ++i)
+    st.bind(first_param + static_cast<int>(i), f.scopes[i]);
 }
 
 }  // namespace
@@ -183,22 +166,25 @@ Status Store::prepare_statements() {
     out = std::move(st).value();
     return {};
   };
-  LWC_RETURN_IF_ERROR(prep(get_field_,
-                           "SELECT r.row_key, r.scope, f.value, f.hlc, f.device, f.base FROM rows r "
-                           "LEFT JOIN fields f ON f.row_key=r.row_key AND f.field=?3 "
-                           "WHERE r.tbl=?1 AND r.row_id=?2"));
+  LWC_RETURN_IF_ERROR(
+      prep(get_field_,
+           "SELECT r.row_key, r.scope, f.value, f.hlc, f.device, f.base FROM rows r "
+           "LEFT JOIN fields f ON f.row_key=r.row_key AND f.field=?3 "
+           "WHERE r.tbl=?1 AND r.row_id=?2"));
   LWC_RETURN_IF_ERROR(prep(upsert_field_,
                            "INSERT INTO fields(row_key,field,value,hlc,device,base,seq) "
                            "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(row_key,field) DO UPDATE "
                            "SET value=excluded.value, hlc=excluded.hlc, device=excluded.device, "
                            "base=excluded.base, seq=excluded.seq"));
-  LWC_RETURN_IF_ERROR(prep(get_field_by_key_,
-                           "SELECT value, hlc, device, base FROM fields WHERE row_key=?1 AND field=?2"));
+  LWC_RETURN_IF_ERROR(
+      prep(get_field_by_key_,
+           "SELECT value, hlc, device, base FROM fields WHERE row_key=?1 AND field=?2"));
   LWC_RETURN_IF_ERROR(prep(insert_row_, "INSERT INTO rows(tbl,row_id,scope) VALUES(?1,?2,?3)"));
-  LWC_RETURN_IF_ERROR(prep(insert_conflict_,
-                           "INSERT INTO conflicts(tbl,row_id,scope,field,winner_value,winner_hlc,"
-                           "winner_device,winner_base,loser_value,loser_hlc,loser_device,loser_base,"
-                           "detected_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
+  LWC_RETURN_IF_ERROR(
+      prep(insert_conflict_,
+           "INSERT INTO conflicts(tbl,row_id,scope,field,winner_value,winner_hlc,"
+           "winner_device,winner_base,loser_value,loser_hlc,loser_device,loser_base,"
+           "detected_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"));
   LWC_RETURN_IF_ERROR(prep(insert_outbox_,
                            "INSERT INTO outbox(counter,tbl,row_id,scope,field,value,hlc,base) "
                            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"));
@@ -240,7 +226,9 @@ Status Store::begin_write() {
   return {};
 }
 
-Status Store::persist_clock() { return set_meta("hlc", std::to_string(hlc_.last().packed)); }
+Status Store::persist_clock() {
+  return set_meta("hlc", std::to_string(hlc_.last().packed));
+}
 
 Result<Store::FieldLookup> Store::lookup(const Change& c) {
   FieldLookup out;
@@ -249,6 +237,11 @@ Result<Store::FieldLookup> Store::lookup(const Change& c) {
     // Fields of one row usually come together: skip the (tbl, row_id) index.
     out.row_key = last_row_.row_key;
     out.scope = last_row_.scope;
+    if (last_row_.created) {
+      // A row this transaction inserted holds only the fields it wrote since (an initial sync).
+      const auto& written = last_row_.fields_written;
+      if (std::find(written.begin(), written.end(), c.field) == written.end()) return out;
+    }
     get_field_by_key_.bind(1, out.row_key).bind(2, c.field);
     if (get_field_by_key_.step()) {
       out.current = FieldVersion{get_field_by_key_.col_text(0), Hlc{get_field_by_key_.col_int(1)},
@@ -282,8 +275,10 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c) {
     LWC_RETURN_IF_ERROR(insert_row_.run());
     f.row_key = db_.last_insert_rowid();
     f.scope = c.scope;
+    last_row_ = {c.table, c.row_id, f.row_key, f.scope, /*created=*/true, {}};
+  } else if (f.row_key != last_row_.row_key) {
+    last_row_ = {c.table, c.row_id, f.row_key, f.scope, /*created=*/false, {}};
   }
-  last_row_ = {c.table, c.row_id, f.row_key, f.scope};
   if (f.scope != c.scope) {
     return Status(Code::kPermissionDenied, "row " + c.table + "/" + c.row_id +
                                                " belongs to scope " + f.scope + ", not " + c.scope);
@@ -301,22 +296,25 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c) {
     LWC_RETURN_IF_ERROR(insert_conflict_.run());
   }
   switch (m.outcome) {
-    case MergeOutcome::kDuplicate: return ApplyKind::kDuplicate;
-    case MergeOutcome::kStale: return ApplyKind::kStale;
-    case MergeOutcome::kApplied: break;
+    case MergeOutcome::kDuplicate:
+      return ApplyKind::kDuplicate;
+    case MergeOutcome::kStale:
+      return ApplyKind::kStale;
+    case MergeOutcome::kApplied:
+      break;
   }
   const FieldVersion& v = c.version;
   upsert_field_.bind(1, f.row_key).bind(2, c.field).bind(3, v.value).bind(4, v.hlc.packed);
   upsert_field_.bind(5, v.device).bind(6, v.base.packed).bind(7, next_seq_);
   LWC_RETURN_IF_ERROR(upsert_field_.run());
   ++next_seq_;
+  if (last_row_.created) last_row_.fields_written.push_back(c.field);
   return ApplyKind::kApplied;
 }
 
 Result<std::vector<Change>> Store::write_local(const std::string& table, const std::string& row_id,
                                                const std::string& scope,
-                                               const std::vector<FieldWrite>& writes,
-                                               Queue queue) {
+                                               const std::vector<FieldWrite>& writes, Queue queue) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
   LWC_RETURN_IF_ERROR(txn.status());
@@ -367,10 +365,10 @@ Result<std::vector<Mutation>> Store::outbox(size_t limit) {
   st->bind(1, static_cast<int64_t>(limit));
   std::vector<Mutation> out;
   while (st->step()) {
-    out.push_back(Mutation{st->col_int(0),
-                           Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
-                                  FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, device_id_,
-                                               Hlc{st->col_int(7)}}}});
+    out.push_back(Mutation{
+        st->col_int(0), Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
+                               FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, device_id_,
+                                            Hlc{st->col_int(7)}}}});
   }
   if (!st->last_status().ok()) return st->last_status();
   return out;
@@ -428,20 +426,29 @@ Result<std::vector<RejectedMutation>> Store::rejected() {
 }
 
 Status Store::apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor) {
+  return apply_pulled(
+      changes.size(), [&](size_t i) -> const Change& { return changes[i]; }, new_cursor);
+}
+
+Status Store::apply_pulled(size_t n, const std::function<const Change&(size_t)>& at,
+                           std::optional<int64_t> new_cursor) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
   LWC_RETURN_IF_ERROR(txn.status());
   LWC_RETURN_IF_ERROR(begin_write());
   Status s = txn.status();
-  for (size_t i = 0; s.ok() && i < changes.size(); ++i) {
-    hlc_.observe(changes[i].version.hlc);  // the hub vetted the drift; never lag behind its data
-    auto r = apply_one(changes[i]);
+  for (size_t i = 0; s.ok() && i < n; ++i) {
+    const Change& c = at(i);
+    hlc_.observe(c.version.hlc);  // the hub vetted the drift; never lag behind its data
+    auto r = apply_one(c);
     if (!r.ok()) s = r.status();
   }
   if (s.ok() && new_cursor) {
     auto current = pull_cursor();
-    if (!current.ok()) s = current.status();
-    else if (*new_cursor > *current) s = set_meta("pull_cursor", std::to_string(*new_cursor));
+    if (!current.ok())
+      s = current.status();
+    else if (*new_cursor > *current)
+      s = set_meta("pull_cursor", std::to_string(*new_cursor));
   }
   if (s.ok()) s = persist_clock();
   if (s.ok()) s = txn.commit();
@@ -485,8 +492,8 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
     MutationResult r{m.counter};
     if (m.counter <= last) {
       r.kind = MutationResult::Kind::kDuplicate;
-      auto earlier = db_.prepare(
-          "SELECT code, message FROM push_rejections WHERE device=?1 AND counter=?2");
+      auto earlier =
+          db_.prepare("SELECT code, message FROM push_rejections WHERE device=?1 AND counter=?2");
       if (!earlier.ok()) return fail(earlier.status());
       earlier->bind(1, device).bind(2, m.counter);
       if (earlier->step()) {
@@ -512,7 +519,8 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
         r.kind = MutationResult::Kind::kRejected;
         r.reason = verdict;
         auto keep = db_.prepare(
-            "INSERT OR REPLACE INTO push_rejections(device,counter,code,message) VALUES(?1,?2,?3,?4)");
+            "INSERT OR REPLACE INTO push_rejections(device,counter,code,message) "
+            "VALUES(?1,?2,?3,?4)");
         if (!keep.ok()) return fail(keep.status());
         keep->bind(1, device).bind(2, m.counter).bind(3, code_name(verdict.code()));
         keep->bind(4, verdict.message());
@@ -545,10 +553,9 @@ Result<std::vector<SeqChange>> Store::changes_after(int64_t after_seq, const Sco
   std::vector<SeqChange> out;
   while (st->step()) {
     out.push_back(SeqChange{
-        st->col_int(0),
-        Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
-               FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, st->col_text(7),
-                            Hlc{st->col_int(8)}}}});
+        st->col_int(0), Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
+                               FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, st->col_text(7),
+                                            Hlc{st->col_int(8)}}}});
   }
   if (!st->last_status().ok()) return st->last_status();
   return out;
@@ -590,7 +597,8 @@ Result<std::vector<Row>> collect_rows(sql::Stmt& st) {
 
 Result<std::optional<Row>> Store::get_row(const std::string& table, const std::string& row_id) {
   auto st = db_.prepare(
-      "SELECT tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE tbl=?1 AND row_id=?2 "
+      "SELECT tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE tbl=?1 AND "
+      "row_id=?2 "
       "ORDER BY field");
   if (!st.ok()) return st.status();
   st->bind(1, table).bind(2, row_id);
@@ -601,8 +609,9 @@ Result<std::optional<Row>> Store::get_row(const std::string& table, const std::s
 }
 
 Result<std::vector<Row>> Store::rows(const std::string& table, const ScopeFilter& filter) {
-  auto st = db_.prepare("SELECT tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE tbl=?1" +
-                        scope_clause(filter, 2) + " ORDER BY row_id, field");
+  auto st = db_.prepare(
+      "SELECT tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE tbl=?1" +
+      scope_clause(filter, 2) + " ORDER BY row_id, field");
   if (!st.ok()) return st.status();
   st->bind(1, table);
   bind_scopes(*st, filter, 2);
@@ -616,22 +625,22 @@ Result<std::vector<ConflictRecord>> Store::conflicts() {
   if (!st.ok()) return st.status();
   std::vector<ConflictRecord> out;
   while (st->step()) {
-    out.push_back(ConflictRecord{
-        st->col_int(0), st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
-        Conflict{FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, st->col_text(7),
-                              Hlc{st->col_int(8)}},
-                 FieldVersion{st->col_text(9), Hlc{st->col_int(10)}, st->col_text(11),
-                              Hlc{st->col_int(12)}}},
-        st->col_int(13)});
+    out.push_back(ConflictRecord{st->col_int(0), st->col_text(1), st->col_text(2), st->col_text(3),
+                                 st->col_text(4),
+                                 Conflict{FieldVersion{st->col_text(5), Hlc{st->col_int(6)},
+                                                       st->col_text(7), Hlc{st->col_int(8)}},
+                                          FieldVersion{st->col_text(9), Hlc{st->col_int(10)},
+                                                       st->col_text(11), Hlc{st->col_int(12)}}},
+                                 st->col_int(13)});
   }
   if (!st->last_status().ok()) return st->last_status();
   return out;
 }
 
 Result<std::string> Store::export_canonical(const ScopeFilter& filter) {
-  auto st = db_.prepare(
-      "SELECT tbl,row_id,scope,field,value,hlc,device FROM field_versions WHERE 1" + scope_clause(filter, 1) +
-      " ORDER BY tbl, row_id, field");
+  auto st =
+      db_.prepare("SELECT tbl,row_id,scope,field,value,hlc,device FROM field_versions WHERE 1" +
+                  scope_clause(filter, 1) + " ORDER BY tbl, row_id, field");
   if (!st.ok()) return st.status();
   bind_scopes(*st, filter, 1);
   std::string out = "{\"format\":\"lwc-export-1\",\"rows\":[";
@@ -643,11 +652,11 @@ Result<std::string> Store::export_canonical(const ScopeFilter& filter) {
     if (new_row) {
       if (any) out += "}},";
       out += "\n{\"table\":";
-      append_json_string(out, tbl);
+      json_text::append_string(out, tbl);
       out += ",\"id\":";
-      append_json_string(out, id);
+      json_text::append_string(out, id);
       out += ",\"scope\":";
-      append_json_string(out, st->col_view(2));
+      json_text::append_string(out, st->col_view(2));
       out += ",\"fields\":{";
       last_tbl = tbl;
       last_id = id;
@@ -655,11 +664,11 @@ Result<std::string> Store::export_canonical(const ScopeFilter& filter) {
     } else {
       out += ",";
     }
-    append_json_string(out, st->col_view(3));
+    json_text::append_string(out, st->col_view(3));
     out += ":{\"value\":";
     out += st->col_view(4);
     out += ",\"hlc\":" + std::to_string(st->col_int(5)) + ",\"device\":";
-    append_json_string(out, st->col_view(6));
+    json_text::append_string(out, st->col_view(6));
     out += "}";
   }
   if (!st->last_status().ok()) return st->last_status();

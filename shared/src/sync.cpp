@@ -2,7 +2,8 @@
 
 namespace lwc {
 
-Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& filter, size_t limit) {
+Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& filter,
+                                size_t limit) {
   // One read transaction: the page and the last seq come from the same snapshot, so next_cursor
   // never skips a change another connection committed meanwhile.
   LWC_RETURN_IF_ERROR(hub.db().exec("BEGIN"));
@@ -19,10 +20,23 @@ Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& fi
 }
 
 Status apply_pull_page(Store& client, const PullPage& page) {
-  std::vector<Change> changes;
-  changes.reserve(page.changes.size());
-  for (const SeqChange& c : page.changes) changes.push_back(c.change);
-  return client.apply_pulled(changes, page.next_cursor);
+  return client.apply_pulled(
+      page.changes.size(), [&](size_t i) -> const Change& { return page.changes[i].change; },
+      page.next_cursor);
+}
+
+Status apply_pull_pages(Store& client, const std::vector<PullPage>& pages) {
+  if (pages.empty()) return {};
+  size_t total = 0;
+  for (const PullPage& page : pages) total += page.changes.size();
+  size_t page = 0, first = 0;  // pages[page].changes[0] is change number `first`
+  return client.apply_pulled(
+      total,
+      [&](size_t i) -> const Change& {
+        while (i - first >= pages[page].changes.size()) first += pages[page++].changes.size();
+        return pages[page].changes[i - first].change;
+      },
+      pages.back().next_cursor);
 }
 
 Status apply_push_results(Store& client, const std::vector<MutationResult>& results) {

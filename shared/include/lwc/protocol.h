@@ -3,8 +3,13 @@
 // Change on the wire:
 //   {"table":"measurement","id":"<32 hex>","scope":"5202","field":"value","value":1250000.5,
 //    "hlc":117637...,"base":0}                 + "counter" in a push, + "seq","device" in a pull
-// Parsing is strict: a missing member or a member of the wrong JSON type is kInvalidArgument with the
-// member's path in the message; unknown members are refused too, so a typo never passes silently.
+// Parsing is strict: a missing member or a member of the wrong JSON type is kInvalidArgument with
+// the member's path in the message; unknown and repeated members are refused too, so a typo never
+// passes silently. Text that is not JSON is kMalformed.
+//
+// The bulk bodies (push request and answer, pull page) are written and read as text, without a JSON
+// document in between: a page holds thousands of changes, and the sync's speed is mostly theirs.
+// Members are written in alphabetical order; `value` is the stored canonical JSON, copied as it is.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -27,17 +32,17 @@ using nlohmann::json;
 // Parses text as JSON; kMalformed when it is not JSON.
 Result<json> parse_json(std::string_view text);
 
-json mutation_to_json(const Mutation& m);
-json seq_change_to_json(const SeqChange& c);
-json push_request(const std::vector<Mutation>& batch);
-json push_response(const std::vector<MutationResult>& results, int64_t last_counter);
-json pull_response(const PullPage& page);
+std::string push_request(const std::vector<Mutation>& batch);
+std::string push_response(const std::vector<MutationResult>& results, int64_t last_counter);
+std::string pull_response(const PullPage& page);
 json error_body(const Status& s);
 
-// `device` is the authenticated device: every mutation is stamped with it.
-Result<std::vector<Mutation>> parse_push_request(const json& body, const std::string& device);
-Result<std::vector<MutationResult>> parse_push_response(const json& body);
-Result<PullPage> parse_pull_response(const json& body);
+// `device` is the authenticated device: every mutation is stamped with it. More than
+// `max_mutations` is kTooLarge, found before the rest of the body is read.
+Result<std::vector<Mutation>> parse_push_request(std::string_view body, const std::string& device,
+                                                 size_t max_mutations = SIZE_MAX);
+Result<std::vector<MutationResult>> parse_push_response(std::string_view body);
+Result<PullPage> parse_pull_response(std::string_view body);
 // {"code":..., "message":...} back into a Status (client side).
 Status parse_error_body(const json& body, Code fallback);
 Code code_from_name(std::string_view name);

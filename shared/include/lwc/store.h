@@ -2,15 +2,16 @@
 //
 // Tables (schema version kSchemaVersion, upgraded on open through PRAGMA user_version):
 //   meta(key, value)                 device_id, pull_cursor, hlc (last clock value), next_counter
-//   rows(row_key, tbl, row_id, scope)  every row ever seen and its scope; a row's scope never changes
-//   fields(row_key, field, value, hlc, device, base, seq)
+//   rows(row_key, tbl, row_id, scope)  every row ever seen and its scope; a row's scope never
+//   changes fields(row_key, field, value, hlc, device, base, seq)
 //                                    the current version of every field (per-field clocks); seq is
-//                                    this replica's change number — at the hub, the pull cursor space.
-//                                    row_key is local (new rows append to the B-tree); the view
-//                                    field_versions joins rows and fields back by (tbl, row_id).
-//   outbox(counter, ...)             local changes not yet acknowledged by the hub, numbered 1, 2, 3...
-//   rejected(counter, ..., code, message)   local changes the hub refused, with its reason (v2)
-//   conflicts(id, ..., winner_*, loser_*)   losing concurrent values, kept for review
+//                                    this replica's change number — at the hub, the pull cursor
+//                                    space. row_key is local (new rows append to the B-tree); the
+//                                    view field_versions joins rows and fields back by (tbl,
+//                                    row_id).
+//   outbox(counter, ...)             local changes not yet acknowledged by the hub, numbered 1,
+//   2, 3... rejected(counter, ..., code, message)   local changes the hub refused, with its reason
+//   (v2) conflicts(id, ..., winner_*, loser_*)   losing concurrent values, kept for review
 //   device_progress(device, last_counter)   hub: highest mutation counter applied per device
 //   push_rejections(device, counter, code, message)  hub: verdicts repeated to a retried batch (v3)
 //
@@ -36,10 +37,10 @@ namespace lwc {
 inline constexpr const char* kProvinceScope = "province";
 
 struct StoreOptions {
-  std::string path;               // file path or ":memory:"
-  std::string device_id;          // used when the store is new; empty: a random id
+  std::string path;       // file path or ":memory:"
+  std::string device_id;  // used when the store is new; empty: a random id
   int64_t max_drift_ms = 5 * 60 * 1000;
-  bool durable = false;           // synchronous=FULL: a commit survives power loss (the hub)
+  bool durable = false;  // synchronous=FULL: a commit survives power loss (the hub)
 };
 
 // One numbered local mutation, as in the outbox and in a push batch.
@@ -134,16 +135,19 @@ class Store {
   // Merges changes received from the hub and, when given, raises the pull cursor to new_cursor —
   // atomically. The cursor never moves back (a late, duplicated page is merged harmlessly).
   Status apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor);
+  // The same for changes at(0) .. at(n - 1), asked for in that order.
+  Status apply_pulled(size_t n, const std::function<const Change&(size_t)>& at,
+                      std::optional<int64_t> new_cursor);
   Result<int64_t> pull_cursor();
 
   // --- push batches (hub) ---
   // Decides a mutation before it is merged: ok, or the typed reason to reject it.
   using Validator = std::function<Status(const Change&)>;
-  // Applies a batch of one device's mutations exactly once: counters at or below the highest already
-  // applied are duplicates (acknowledged, not applied again — a rejected one is answered "rejected"
-  // again with its reason); the next counter is validated, merged or
-  // rejected; a counter beyond the next is a gap (rejected with kConflict, not consumed). The HLC of
-  // each change is checked against the drift bound (kClockSkew). Committed before it returns.
+  // Applies a batch of one device's mutations exactly once: counters at or below the highest
+  // already applied are duplicates (acknowledged, not applied again — a rejected one is answered
+  // "rejected" again with its reason); the next counter is validated, merged or rejected; a counter
+  // beyond the next is a gap (rejected with kConflict, not consumed). The HLC of each change is
+  // checked against the drift bound (kClockSkew). Committed before it returns.
   Result<std::vector<MutationResult>> accept_push(const std::string& device,
                                                   const std::vector<Mutation>& batch,
                                                   const Validator& validate);
@@ -164,8 +168,9 @@ class Store {
   Result<std::vector<Row>> rows(const std::string& table, const ScopeFilter& filter);
   Result<std::vector<ConflictRecord>> conflicts();
 
-  // Canonical dump of all visible rows: sorted by table, id, field; one row per line; byte-identical
-  // on two replicas that hold the same versions. Format: {"format":"lwc-export-1","rows":[...]}.
+  // Canonical dump of all visible rows: sorted by table, id, field; one row per line;
+  // byte-identical on two replicas that hold the same versions. Format:
+  // {"format":"lwc-export-1","rows":[...]}.
   Result<std::string> export_canonical(const ScopeFilter& filter);
 
   Result<std::string> get_meta(const std::string& key);  // "" when absent
@@ -196,11 +201,14 @@ class Store {
   int64_t next_counter_ = 1;
 
   // Prepared statements, in the order of the schema comment above.
-  // The row of the last apply_one in the current transaction (row_key 0: none).
+  // The row of the last apply_one in the current transaction (row_key 0: none). A row the
+  // transaction created holds exactly `fields_written`, so other fields need no lookup.
   struct RowCache {
     std::string table, row_id;
     int64_t row_key = 0;
     std::string scope;
+    bool created = false;
+    std::vector<std::string> fields_written;
   } last_row_;
 
   sql::Stmt get_field_, get_field_by_key_, upsert_field_, insert_row_, insert_conflict_,

@@ -21,6 +21,8 @@ Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& fi
 
 // Client: merges a received page and raises the cursor, atomically.
 Status apply_pull_page(Store& client, const PullPage& page);
+// Client: merges consecutive pages in one transaction, with the last page's cursor.
+Status apply_pull_pages(Store& client, const std::vector<PullPage>& pages);
 
 // Client: applies the hub's answer to a push. Applied and duplicate mutations leave the outbox;
 // mutations the hub rejected move to `rejected` with their reason; a gap (kConflict) leaves the
