@@ -14,11 +14,18 @@ using nlohmann::json;
 namespace {
 json mutation(int64_t counter, const std::string& id, const std::string& scope,
               const std::string& field, json value, int64_t hlc_wall = kHubT0) {
-  return json{{"counter", counter}, {"table", "measurement"}, {"id", id},  {"scope", scope},
-              {"field", field},     {"value", value},         {"hlc", Hlc::from_parts(hlc_wall, static_cast<uint32_t>(counter)).packed},
+  return json{{"counter", counter},
+              {"table", "measurement"},
+              {"id", id},
+              {"scope", scope},
+              {"field", field},
+              {"value", value},
+              {"hlc", Hlc::from_parts(hlc_wall, static_cast<uint32_t>(counter)).packed},
               {"base", 0}};
 }
-std::string push_body(std::vector<json> ms) { return json{{"mutations", ms}}.dump(); }
+std::string push_body(std::vector<json> ms) {
+  return json{{"mutations", ms}}.dump();
+}
 }  // namespace
 
 TEST_CASE("service: health and version need no login", "[service]") {
@@ -47,14 +54,14 @@ TEST_CASE("service: every error is JSON {code, message} with the right status", 
        "unsupported"},
       {"wrong type", f.call("POST", "/v1/push", R"({"mutations":[{"counter":"1"}]})", token), 422,
        "invalid_argument"},
-      {"unknown member",
-       f.call("POST", "/v1/push", R"({"mutations":[],"extra":true})", token), 422,
+      {"unknown member", f.call("POST", "/v1/push", R"({"mutations":[],"extra":true})", token), 422,
        "invalid_argument"},
       {"too many mutations",
        f.call("POST", "/v1/push",
               push_body([] {  // 101 well-formed mutations, one beyond max_batch
                 std::vector<json> ms;
-                for (int i = 1; i <= 101; ++i) ms.push_back(mutation(i, new_id(), "5202", "value", i));
+                for (int i = 1; i <= 101; ++i)
+                  ms.push_back(mutation(i, new_id(), "5202", "value", i));
                 return ms;
               }()),
               token),
@@ -63,11 +70,13 @@ TEST_CASE("service: every error is JSON {code, message} with the right status", 
        "too_large"},
       {"bad cursor", f.call("GET", "/v1/pull?after=abc", "", token), 400, "malformed"},
       {"page too big", f.call("GET", "/v1/pull?limit=51", "", token), 422, "invalid_argument"},
-      {"cursor ahead of the hub", f.call("GET", "/v1/pull?after=999999", "", token), 409, "conflict"},
+      {"cursor ahead of the hub", f.call("GET", "/v1/pull?after=999999", "", token), 409,
+       "conflict"},
       {"plain milliseconds as hlc",
-       f.call("POST", "/v1/push",
-              R"({"mutations":[{"counter":1,"table":"measurement","id":"0123456789abcdef0123456789abcdef","scope":"5202","field":"value","value":1,"hlc":1795600000000,"base":0}]})",
-              token),
+       f.call(
+           "POST", "/v1/push",
+           R"({"mutations":[{"counter":1,"table":"measurement","id":"0123456789abcdef0123456789abcdef","scope":"5202","field":"value","value":1,"hlc":1795600000000,"base":0}]})",
+           token),
        422, "invalid_argument"},
       {"no such endpoint", f.call("GET", "/v1/nothing", "", token), 404, "not_found"},
       {"district reads conflicts", f.call("GET", "/v1/conflicts", "", token), 403,
@@ -99,10 +108,12 @@ TEST_CASE("service: a client speaking an unsupported protocol version is told so
 TEST_CASE("service: repeated failed logins answer 429 with Retry-After", "[service]") {
   HubFixture f;
   for (int i = 0; i < 3; ++i) {
-    f.call("POST", "/v1/login", json{{"user", "maemo"}, {"password", "x"}, {"device_id", new_id()}}.dump());
+    f.call("POST", "/v1/login",
+           json{{"user", "maemo"}, {"password", "x"}, {"device_id", new_id()}}.dump());
   }
-  auto r = f.call("POST", "/v1/login",
-                  json{{"user", "maemo"}, {"password", "password-maemo"}, {"device_id", new_id()}}.dump());
+  auto r = f.call(
+      "POST", "/v1/login",
+      json{{"user", "maemo"}, {"password", "password-maemo"}, {"device_id", new_id()}}.dump());
   CHECK(r.status == 429);
   CHECK(r.headers.front().first == "Retry-After");
 }
@@ -123,8 +134,8 @@ TEST_CASE("service: a push is applied once, a retried batch is acknowledged, not
   const std::string device = new_id();
   const std::string token = f.login("maemo", device);
   const std::string row = new_id();
-  const std::string body = push_body({mutation(1, row, "5202", "value", 1500000),
-                                      mutation(2, row, "5202", "as_of", kHubT0)});
+  const std::string body = push_body(
+      {mutation(1, row, "5202", "value", 1500000), mutation(2, row, "5202", "as_of", kHubT0)});
   auto first = f.call("POST", "/v1/push", body, token);
   REQUIRE(first.status == 200);
   CHECK(body_of(first)["results"][0]["status"] == "applied");
@@ -164,7 +175,8 @@ TEST_CASE("service: a cross-district write is rejected per mutation and audited"
   CHECK_THAT((*audit)[0].detail, Catch::Contains("\"scope\":\"5208\""));
 }
 
-TEST_CASE("service: wrong value types and far-future clocks are rejected per mutation", "[service]") {
+TEST_CASE("service: wrong value types and far-future clocks are rejected per mutation",
+          "[service]") {
   HubFixture f;
   const std::string token = f.login("maemo", new_id());
   auto r = f.call("POST", "/v1/push",
@@ -182,9 +194,12 @@ TEST_CASE("service: pull returns only the caller's jurisdiction, in resumable pa
   const std::string maemo = f.login("maemo", new_id());
   const std::string thoen = f.login("thoen", new_id());
   const std::string planner = f.login("planner", new_id());
-  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5202", "value", 1)}), maemo)
+  // Written from other devices of the two districts: a device is never sent its own versions.
+  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5202", "value", 1)}),
+                 f.login("maemo", new_id()))
               .status == 200);
-  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5208", "value", 2)}), thoen)
+  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5208", "value", 2)}),
+                 f.login("thoen", new_id()))
               .status == 200);
 
   auto collect = [&](const std::string& token) {
@@ -214,6 +229,51 @@ TEST_CASE("service: pull returns only the caller's jurisdiction, in resumable pa
   CHECK(reference == f.hub->with_store([](Store& s) {
     return s.changes_after(0, ScopeFilter::only({"province"}), 100000)->size();
   }));
+}
+
+TEST_CASE("service: pull never sends a device the versions it wrote, and its cursor passes them",
+          "[service]") {
+  HubFixture f;
+  const std::string laptop = f.login("maemo", new_id());
+  const std::string desk = f.login("maemo", new_id());        // the same officer's second device
+  auto pull = [&](const std::string& token, int64_t after) {  // all pages: {changes, next_cursor}
+    json all{{"changes", json::array()}};
+    for (int pages = 0; pages < 100; ++pages) {
+      auto r = f.call("GET", "/v1/pull?after=" + std::to_string(after), "", token);
+      REQUIRE(r.status == 200);
+      json b = body_of(r);
+      for (auto& c : b["changes"]) all["changes"].push_back(c);
+      all["next_cursor"] = after = b["next_cursor"].get<int64_t>();
+      if (!b["more"].get<bool>()) break;
+    }
+    return all;
+  };
+  auto measurements = [](const json& page) {
+    std::set<std::string> s;
+    for (auto& c : page["changes"]) {
+      if (c["table"] == "measurement") s.insert(c["id"].get<std::string>());
+    }
+    return s;
+  };
+  const std::string mine = new_id(), theirs = new_id();
+  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, mine, "5202", "value", 1)}), laptop)
+              .status == 200);
+  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, theirs, "5202", "value", 2)}), desk)
+              .status == 200);
+  const json first = pull(laptop, 0);
+  CHECK(measurements(first) == std::set<std::string>{theirs});
+  CHECK(measurements(pull(desk, 0)) == std::set<std::string>{mine});
+  const int64_t cursor = first["next_cursor"].get<int64_t>();
+  CHECK(cursor == f.hub->with_store([](Store& s) { return s.last_seq(); }));  // past its own too
+  // The desk overwrites the laptop's field (a later clock): that version is not the laptop's.
+  REQUIRE(
+      f.call("POST", "/v1/push", push_body({mutation(2, mine, "5202", "value", 3)}), desk).status ==
+      200);
+  const json next = pull(laptop, cursor);
+  CHECK(measurements(next) == std::set<std::string>{mine});
+  for (auto& c : next["changes"]) {
+    if (c["id"] == mine) CHECK(c["value"] == 3);
+  }
 }
 
 TEST_CASE("service: an accepted push announces itself to subscribers who may see it", "[service]") {
@@ -248,8 +308,9 @@ TEST_CASE("service: fleet health lists every device with its last contact, progr
   const std::string planner = f.login("planner", planner_device);
   // The district pushes one change and reports 3 more waiting at its pull.
   const std::string row = new_id();
-  REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, row, "5202", "value", 5)}), maemo)
-              .status == 200);
+  REQUIRE(
+      f.call("POST", "/v1/push", push_body({mutation(1, row, "5202", "value", 5)}), maemo).status ==
+      200);
   CHECK(f.call("GET", "/v1/pull?after=0&pending=3", "", maemo).status == 200);
   CHECK(f.call("GET", "/v1/pull?after=0&pending=-1", "", maemo).status == 422);
   CHECK(f.call("GET", "/v1/pull?after=0&pending=x", "", maemo).status == 400);

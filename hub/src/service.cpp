@@ -15,21 +15,33 @@ using json = nlohmann::json;
 
 int http_status(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kMalformed: return 400;
-    case Code::kInvalidArgument: return 422;
-    case Code::kClockSkew: return 422;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kNotFound: return 404;
+    case Code::kOk:
+      return 200;
+    case Code::kMalformed:
+      return 400;
+    case Code::kInvalidArgument:
+      return 422;
+    case Code::kClockSkew:
+      return 422;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kNotFound:
+      return 404;
     case Code::kAlreadyExists:
-    case Code::kConflict: return 409;
-    case Code::kTooLarge: return 413;
-    case Code::kUnsupported: return 415;
-    case Code::kRateLimited: return 429;
+    case Code::kConflict:
+      return 409;
+    case Code::kTooLarge:
+      return 413;
+    case Code::kUnsupported:
+      return 415;
+    case Code::kRateLimited:
+      return 429;
     case Code::kSchemaTooNew:
     case Code::kIo:
-    case Code::kInternal: return 500;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -77,11 +89,13 @@ Result<int64_t> query_int(const std::map<std::string, std::string>& query, const
   int64_t v = 0;
   auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
   if (ec != std::errc() || end != it->second.data() + it->second.size()) {
-    return Status(Code::kMalformed, std::string("query parameter '") + name + "' must be an integer");
+    return Status(Code::kMalformed,
+                  std::string("query parameter '") + name + "' must be an integer");
   }
   if (v < lo || v > hi) {
-    return Status(Code::kInvalidArgument, std::string("query parameter '") + name + "' must be in " +
-                                              std::to_string(lo) + ".." + std::to_string(hi));
+    return Status(Code::kInvalidArgument, std::string("query parameter '") + name +
+                                              "' must be in " + std::to_string(lo) + ".." +
+                                              std::to_string(hi));
   }
   return v;
 }
@@ -126,7 +140,9 @@ size_t EventBus::size() const {
 // ---------------------------------------------------------------------------------------------
 HubService::HubService(HubConfig config, const Clock& clock, std::unique_ptr<Store> store,
                        std::unique_ptr<Accounts> accounts)
-    : config_(std::move(config)), clock_(clock), store_(std::move(store)),
+    : config_(std::move(config)),
+      clock_(clock),
+      store_(std::move(store)),
       accounts_(std::move(accounts)) {}
 
 Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, const Clock& clock) {
@@ -137,8 +153,9 @@ Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, co
   options.durable = true;
   auto store = Store::open(options, clock);
   if (!store.ok()) return store.status();
-  auto accounts = Accounts::open(config.path("accounts.db"), clock, config.token_ttl_s * 1000,
-                                 LoginLimits{config.login_max_failures, config.login_window_s * 1000});
+  auto accounts =
+      Accounts::open(config.path("accounts.db"), clock, config.token_ttl_s * 1000,
+                     LoginLimits{config.login_max_failures, config.login_window_s * 1000});
   if (!accounts.ok()) return accounts.status();
   std::unique_ptr<HubService> service(
       new HubService(config, clock, std::move(store).value(), std::move(accounts).value()));
@@ -193,9 +210,9 @@ Response HubService::handle(const Request& r) {
 Response HubService::route(const Request& r) {
   try {
     if (r.body.size() > config_.max_body_bytes) {
-      return error_response(Status(Code::kTooLarge, "the body is larger than " +
-                                                        std::to_string(config_.max_body_bytes) +
-                                                        " bytes"));
+      return error_response(
+          Status(Code::kTooLarge,
+                 "the body is larger than " + std::to_string(config_.max_body_bytes) + " bytes"));
     }
     const std::string version = r.header(protocol::kVersionHeader);
     if (!version.empty()) {
@@ -226,9 +243,8 @@ Response HubService::route(const Request& r) {
     if (auto page = web(r, path)) return std::move(*page);
 
     static const std::set<std::pair<std::string, std::string>> kAuthed = {
-        {"POST", "/v1/logout"}, {"GET", "/v1/me"},        {"POST", "/v1/push"},
-        {"GET", "/v1/pull"},    {"GET", "/v1/conflicts"}, {"GET", "/v1/events"},
-        {"GET", "/v1/fleet"}};
+        {"POST", "/v1/logout"},   {"GET", "/v1/me"},     {"POST", "/v1/push"}, {"GET", "/v1/pull"},
+        {"GET", "/v1/conflicts"}, {"GET", "/v1/events"}, {"GET", "/v1/fleet"}};
     if (!kAuthed.count({r.method, path})) {
       return error_response(Status(Code::kNotFound, "no endpoint " + r.method + " " + path));
     }
@@ -324,14 +340,18 @@ Response HubService::push(const Request& r, const Session& s) {
   audit_sensitive_writes(s, *batch, results);
   for (const auto& [c, why] : denied) {
     (void)accounts_->audit(s.principal.user, s.device_id, "write_rejected",
-                           json{{"table", c.table}, {"id", c.row_id}, {"scope", c.scope},
-                                {"field", c.field}, {"reason", why.message()}}
+                           json{{"table", c.table},
+                                {"id", c.row_id},
+                                {"scope", c.scope},
+                                {"field", c.field},
+                                {"reason", why.message()}}
                                .dump());
   }
   if (seq_after > seq_before) {
     std::set<std::string> scopes;
     for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].kind == MutationResult::Kind::kApplied) scopes.insert((*batch)[i].change.scope);
+      if (results[i].kind == MutationResult::Kind::kApplied)
+        scopes.insert((*batch)[i].change.scope);
     }
     events_.publish({scopes.begin(), scopes.end()},
                     "event: changes\ndata: " + json{{"seq", seq_after}}.dump() + "\n\n");
@@ -362,11 +382,15 @@ Response HubService::pull(const Request& r, const Session& s) {
     auto last = store_->committed_seq();
     if (!last.ok()) return error_response(last.status());
     if (*after > *last) {  // e.g. the hub was restored from an older copy: never skip silently
-      return error_response(Status(
-          Code::kConflict, "cursor " + std::to_string(*after) + " is ahead of this hub (last change " +
-                               std::to_string(*last) + "); pull again from 0"));
+      return error_response(Status(Code::kConflict, "cursor " + std::to_string(*after) +
+                                                        " is ahead of this hub (last change " +
+                                                        std::to_string(*last) +
+                                                        "); pull again from 0"));
     }
-    page = read_pull_page(*store_, *after, read_filter(s.principal), static_cast<size_t>(*limit));
+    // A device holds every version it wrote (it writes to its own store before it pushes), so its
+    // own versions are never sent back to it.
+    page = read_pull_page(*store_, *after, read_filter(s.principal), static_cast<size_t>(*limit),
+                          s.device_id);
   }
   if (!page.ok()) return error_response(page.status());
   Response out;
@@ -376,7 +400,8 @@ Response HubService::pull(const Request& r, const Session& s) {
 
 Response HubService::conflicts(const Session& s) {
   if (s.principal.role == Role::kDistrict) {
-    return error_response(Status(Code::kPermissionDenied, "conflicts are reviewed at the province"));
+    return error_response(
+        Status(Code::kPermissionDenied, "conflicts are reviewed at the province"));
   }
   Result<std::vector<ConflictRecord>> list = Status(Code::kInternal, "unset");
   {
@@ -419,11 +444,16 @@ Response HubService::fleet(const Session& s) {
       if (!progress.ok()) return error_response(progress.status());
       last_counter = *progress;
     }
-    json j{{"device_id", d.device_id},       {"user", d.user},
-           {"role", d.role},                 {"district", d.district},
-           {"name", d.name},                 {"client_version", d.client_version},
-           {"enrolled_ms", d.enrolled_ms},   {"last_seen_ms", d.last_seen_ms},
-           {"revoked", d.revoked},           {"last_counter", last_counter}};
+    json j{{"device_id", d.device_id},
+           {"user", d.user},
+           {"role", d.role},
+           {"district", d.district},
+           {"name", d.name},
+           {"client_version", d.client_version},
+           {"enrolled_ms", d.enrolled_ms},
+           {"last_seen_ms", d.last_seen_ms},
+           {"revoked", d.revoked},
+           {"last_counter", last_counter}};
     std::lock_guard lock(reports_mu_);
     if (auto it = reports_.find(d.device_id); it != reports_.end()) {
       j["pending"] = it->second.pending;

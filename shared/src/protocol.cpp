@@ -397,14 +397,20 @@ constexpr Member kChangeMembers[] = {{"table", Want::kString},  {"id", Want::kSt
                                      {"value", Want::kAnyJson}, {"hlc", Want::kInt},
                                      {"base", Want::kInt}};
 
-// Moves tokens kTable..kBase into `c`, checking the clocks.
-Status take_change(std::vector<Token>& t, const std::string& where, Change* c) {
+std::string item_where(const char* list, size_t index) {
+  return std::string(list) + "[" + std::to_string(index) + "]";
+}
+
+// Moves tokens kTable..kBase of item `index` of `list` into `c`, checking the clocks.
+Status take_change(std::vector<Token>& t, const char* list, size_t index, Change* c) {
   if (t[kHlc].integer < kEarliestHlc) {
     return Status(Code::kInvalidArgument,
-                  where + ".hlc must be a packed HLC, (wall ms << 16) | counter, after 2020");
+                  item_where(list, index) +
+                      ".hlc must be a packed HLC, (wall ms << 16) | counter, after 2020");
   }
   if (t[kBase].integer < 0 || t[kBase].integer >= t[kHlc].integer) {
-    return Status(Code::kInvalidArgument, where + ".base must be 0 or an earlier hlc");
+    return Status(Code::kInvalidArgument,
+                  item_where(list, index) + ".base must be 0 or an earlier hlc");
   }
   c->table = std::move(t[kTable].text);
   c->row_id = std::move(t[kId].text);
@@ -414,10 +420,6 @@ Status take_change(std::vector<Token>& t, const std::string& where, Change* c) {
   c->version.hlc = Hlc{t[kHlc].integer};
   c->version.base = Hlc{t[kBase].integer};
   return {};
-}
-
-std::string item_where(const char* list, size_t index) {
-  return std::string(list) + "[" + std::to_string(index) + "]";
 }
 
 }  // namespace
@@ -511,7 +513,7 @@ Result<std::vector<Mutation>> parse_push_request(std::string_view body, const st
                         item_where("mutations", i) + ".counter must be positive and increasing");
         }
         previous = m.counter;
-        LWC_RETURN_IF_ERROR(take_change(t, item_where("mutations", i), &m.change));
+        LWC_RETURN_IF_ERROR(take_change(t, "mutations", i, &m.change));
         m.change.version.device = device;
         out.push_back(std::move(m));
         return {};
@@ -564,7 +566,7 @@ Result<PullPage> parse_pull_response(std::string_view body) {
                     [&](size_t i, std::vector<Token>& t, uint32_t) -> Status {
                       SeqChange c;
                       c.seq = t[kExtra].integer;
-                      LWC_RETURN_IF_ERROR(take_change(t, item_where("changes", i), &c.change));
+                      LWC_RETURN_IF_ERROR(take_change(t, "changes", i, &c.change));
                       c.change.version.device = std::move(t[kExtra2].text);
                       page.changes.push_back(std::move(c));
                       return {};

@@ -543,13 +543,15 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
 }
 
 Result<std::vector<SeqChange>> Store::changes_after(int64_t after_seq, const ScopeFilter& filter,
-                                                    size_t limit) {
+                                                    size_t limit, std::string_view skip_device) {
   auto st = db_.prepare(
       "SELECT seq,tbl,row_id,scope,field,value,hlc,device,base FROM field_versions WHERE seq > ?1" +
-      scope_clause(filter, 3) + " ORDER BY seq LIMIT ?2");
+      std::string(skip_device.empty() ? "" : " AND device != ?3") + scope_clause(filter, 4) +
+      " ORDER BY seq LIMIT ?2");
   if (!st.ok()) return st.status();
   st->bind(1, after_seq).bind(2, static_cast<int64_t>(limit));
-  bind_scopes(*st, filter, 3);
+  if (!skip_device.empty()) st->bind(3, skip_device);
+  bind_scopes(*st, filter, 4);
   std::vector<SeqChange> out;
   while (st->step()) {
     out.push_back(SeqChange{

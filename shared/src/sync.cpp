@@ -2,12 +2,12 @@
 
 namespace lwc {
 
-Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& filter,
-                                size_t limit) {
+Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& filter, size_t limit,
+                                std::string_view skip_device) {
   // One read transaction: the page and the last seq come from the same snapshot, so next_cursor
   // never skips a change another connection committed meanwhile.
   LWC_RETURN_IF_ERROR(hub.db().exec("BEGIN"));
-  auto changes = hub.changes_after(after, filter, limit);
+  auto changes = hub.changes_after(after, filter, limit, skip_device);
   auto last = hub.committed_seq();
   (void)hub.db().exec("COMMIT");
   if (!changes.ok()) return changes.status();

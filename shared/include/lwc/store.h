@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lwc/clock.h"
@@ -154,9 +155,10 @@ class Store {
   Result<int64_t> device_progress(const std::string& device);
 
   // --- reading ---
-  // Current versions changed after `after_seq`, in seq order, at most `limit`.
+  // Current versions changed after `after_seq`, in seq order, at most `limit`; none whose author
+  // is `skip_device` (when not empty).
   Result<std::vector<SeqChange>> changes_after(int64_t after_seq, const ScopeFilter& filter,
-                                               size_t limit);
+                                               size_t limit, std::string_view skip_device = {});
   // Highest seq assigned by this Store object (including an open transaction's).
   int64_t last_seq() const { return next_seq_ - 1; }
   // Highest seq committed to the file, as this connection's snapshot sees it.

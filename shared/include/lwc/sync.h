@@ -17,7 +17,10 @@ struct PullPage {
 
 // Hub: reads a page. When the page is not full, next_cursor is the hub's last seq (nothing visible
 // lies between), so a district's cursor moves past other districts' changes.
-Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& filter, size_t limit);
+// Changes authored by `skip_device` are left out (their author holds them already); next_cursor
+// still moves past them.
+Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& filter, size_t limit,
+                                std::string_view skip_device = {});
 
 // Client: merges a received page and raises the cursor, atomically.
 Status apply_pull_page(Store& client, const PullPage& page);
