@@ -49,10 +49,18 @@ struct Fonts {
   std::string path;   // the font file used ("" when the Thai font is missing)
   std::string error;  // why the Thai font could not be used
 };
-// Finds TLWG Loma (LWC_FONT, fontconfig, the Debian path) and adds it to the atlas with Thai and
-// Latin glyphs plus every character of the strings table. Without it: ImGui's default font and
-// `error`.
-Fonts load_fonts(ImVector<ImWchar>& ranges_storage);
+// A font atlas built before the ImGui context exists and then shared with it
+// (ImGui::CreateContext(atlas.get())); it must outlive the context.
+struct FontAtlas {
+  std::unique_ptr<ImFontAtlas> atlas;
+  Fonts fonts;                  // inside `atlas`
+  std::vector<ImWchar> ranges;  // the glyph ranges the fonts were built with (moves keep them)
+};
+// Finds TLWG Loma (LWC_FONT, fontconfig, the Debian path), adds it with Thai and Latin glyphs plus
+// every character of the strings table, and rasterises the atlas (alpha and RGBA pixels, freed
+// once the GL texture holds them). Without Loma: ImGui's default font and `error`. Any thread, but
+// only while no ImGui context exists (ImGui's allocator counts into the current context).
+FontAtlas build_font_atlas();
 // Characters of `text` the font has no glyph for (U+XXXX list, "" when all are there).
 std::string missing_glyphs(ImFont* font, std::string_view text);
 
@@ -168,7 +176,6 @@ class ReportsView {
   void draw(App& app);
 };
 
-
 class ConflictsView {
  public:
   void draw(App& app);
@@ -197,9 +204,9 @@ class ProvinceForms {
   char due_[16] = "";
   int group_ = 0;
   std::set<std::string> districts_;
-  int indicator_ = 0;         // 0 budget, 1 BMN
-  int target_district_ = 0;   // index into the snapshot's districts
-  int target_group_ = 0;      // 0: the district's whole allocation, else work group index + 1
+  int indicator_ = 0;        // 0 budget, 1 BMN
+  int target_district_ = 0;  // index into the snapshot's districts
+  int target_group_ = 0;     // 0: the district's whole allocation, else work group index + 1
   double target_value_ = 0;
   std::optional<RowWrite> confirm_write_;
   std::string confirm_text_, confirm_done_;
@@ -232,7 +239,7 @@ class ProvinceView {
   ProvinceForms forms_;
   std::string return_id_;
   char note_[512] = "";
-  std::string drill_;          // a district opened from the matrix ("" none)
+  std::string drill_;           // a district opened from the matrix ("" none)
   bool view_selected_ = false;  // the screenshot mode's --view selected its tab once
   bool export_done_ = false;    // the screenshot mode's --export-chart was written
   std::string export_again_;    // a chart to export on the next frame (drawn without the button)
@@ -286,8 +293,7 @@ class App {
   GuiOptions options;
   Lang lang;
   GLFWwindow* window;
-  Fonts fonts;
-  ImVector<ImWchar> glyph_ranges;
+  Fonts fonts;  // from build_font_atlas (run_app owns the atlas)
   std::optional<ClientConfig> config;
   Status config_error;
   std::shared_ptr<const Snapshot> snapshot;

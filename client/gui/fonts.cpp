@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 
 #include "app.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 constexpr const char* kDebianLoma = "/usr/share/fonts/truetype/tlwg/Loma.ttf";
 constexpr float kSize = 19.0f;
+constexpr float kBigSize = 34.0f;  // titles and tile figures
 
 std::string fc_match(const char* family) {
   std::string cmd = std::string("fc-match -f '%{file}' '") + family + "' 2>/dev/null";
@@ -44,9 +46,11 @@ std::string find_font(const char* family, const std::string& file_name) {
 
 }  // namespace
 
-Fonts load_fonts(ImVector<ImWchar>& ranges) {
-  ImGuiIO& io = ImGui::GetIO();
-  Fonts fonts;
+FontAtlas build_font_atlas() {
+  FontAtlas out;
+  out.atlas = std::make_unique<ImFontAtlas>();
+  ImFontAtlas& atlas = *out.atlas;
+  Fonts& fonts = out.fonts;
   fonts.path = find_font("Loma", "Loma.ttf");
   if (fonts.path.empty()) {
     fonts.error = "Thai font TLWG Loma not found (looked at $LWC_FONT, fontconfig and " +
@@ -54,30 +58,37 @@ Fonts load_fonts(ImVector<ImWchar>& ranges) {
                   "). Install it: apt-get install fonts-thai-tlwg — ไม่พบฟอนต์ภาษาไทย";
     ImFontConfig cfg;
     cfg.SizePixels = 16;
-    fonts.regular = fonts.bold = fonts.big = io.Fonts->AddFontDefault(&cfg);
-    return fonts;
+    fonts.regular = fonts.bold = fonts.big = atlas.AddFontDefault(&cfg);
+  } else {
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(atlas.GetGlyphRangesThai());  // Basic Latin + Latin-1 + Thai
+    for (const Text& t : all_texts()) {  // and every symbol the strings table uses (·, —, …)
+      builder.AddText(t.th.data(), t.th.data() + t.th.size());
+      builder.AddText(t.en.data(), t.en.data() + t.en.size());
+    }
+    ImVector<ImWchar> ranges;
+    builder.BuildRanges(&ranges);
+    out.ranges.assign(ranges.begin(), ranges.end());
+    ImFontConfig cfg;
+    cfg.OversampleH = 2;
+    cfg.OversampleV = 1;
+    fonts.regular = atlas.AddFontFromFileTTF(fonts.path.c_str(), kSize, &cfg, out.ranges.data());
+    const std::string bold_path = find_font("Loma:bold", "Loma-Bold.ttf");
+    const std::string& heavy = bold_path.empty() ? fonts.path : bold_path;
+    fonts.bold = atlas.AddFontFromFileTTF(heavy.c_str(), kSize, &cfg, out.ranges.data());
+    fonts.big = atlas.AddFontFromFileTTF(heavy.c_str(), kBigSize, &cfg, out.ranges.data());
+    if (!fonts.regular || !fonts.bold || !fonts.big) {
+      fonts.error = "cannot read the font " + fonts.path;
+      atlas.Clear();
+      fonts.regular = fonts.bold = fonts.big = atlas.AddFontDefault();
+    }
   }
-  ImFontGlyphRangesBuilder builder;
-  builder.AddRanges(io.Fonts->GetGlyphRangesThai());  // Basic Latin + Thai
-  for (const Text& t : all_texts()) {  // and every symbol the strings table uses (·, —, …)
-    builder.AddText(t.th.data(), t.th.data() + t.th.size());
-    builder.AddText(t.en.data(), t.en.data() + t.en.size());
-  }
-  builder.BuildRanges(&ranges);
-  ImFontConfig cfg;
-  cfg.OversampleH = 2;
-  cfg.OversampleV = 1;
-  fonts.regular = io.Fonts->AddFontFromFileTTF(fonts.path.c_str(), kSize, &cfg, ranges.Data);
-  const std::string bold_path = find_font("Loma:bold", "Loma-Bold.ttf");
-  const std::string& heavy = bold_path.empty() ? fonts.path : bold_path;
-  fonts.bold = io.Fonts->AddFontFromFileTTF(heavy.c_str(), kSize, &cfg, ranges.Data);
-  fonts.big = io.Fonts->AddFontFromFileTTF(heavy.c_str(), 34.0f, &cfg, ranges.Data);
-  if (!fonts.regular || !fonts.bold || !fonts.big) {
-    fonts.error = "cannot read the font " + fonts.path;
-    io.Fonts->Clear();
-    fonts.regular = fonts.bold = fonts.big = io.Fonts->AddFontDefault();
-  }
-  return fonts;
+  // Rasterise now, and convert to the RGBA the OpenGL backend uploads, so that the UI thread only
+  // uploads.
+  unsigned char* pixels = nullptr;
+  int width = 0, height = 0;
+  atlas.GetTexDataAsRGBA32(&pixels, &width, &height);
+  return out;
 }
 
 std::string missing_glyphs(ImFont* font, std::string_view text) {

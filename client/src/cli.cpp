@@ -479,6 +479,9 @@ int run_cli(int argc, char** argv) {
   gui->add_option("--bench", gui_options.bench,
                   "benchmark: write first-frame time, idle CPU and peak RSS to this JSON, exit");
   gui->add_option("--bench-idle-s", gui_options.bench_idle_s, "benchmark: seconds of idling");
+  gui->add_flag("--bench-baseline", gui_options.bench_baseline,
+                "benchmark: the same window drawing an empty ImGui frame (no data, no workers, "
+                "ImGui's own font): what the window and the OpenGL driver cost by themselves");
   gui->add_option("--hub", gui_options.enroll_hub, "enrol screen: the hub URL to fill in");
   gui->add_option("--ca", gui_options.enroll_ca, "enrol screen: the hub CA file to fill in");
   gui->add_option("--user", gui_options.enroll_user, "enrol screen: the user name to fill in");

@@ -27,6 +27,9 @@ struct GuiOptions {
   // the first frame plus bench_idle_s seconds of idling, then exit.
   std::string bench;
   int bench_idle_s = 10;
+  // Benchmark: the same window drawing an empty ImGui frame, without data, workers or the Thai
+  // fonts — the window system's and the OpenGL driver's own share of the figures.
+  bool bench_baseline = false;
   // The enrol screen's fields, filled in (scripts/demo.sh passes the demo hub's URL and CA).
   std::string enroll_hub, enroll_ca, enroll_user;
 };
