@@ -24,6 +24,8 @@ struct FakeHub {
   bool down = false;          // every request fails as if there were no link
   bool unauthorized = false;  // every request is answered 401
   int64_t pull_delay_ms = 0;
+  size_t max_batch = SIZE_MAX;     // a larger push is answered 413, as the hub's max_batch
+  std::vector<size_t> push_sizes;  // mutations per push received
   int requests = 0, streams = 0;
   bool announce = false;  // the next stream poll sends a "changes" event
 };
@@ -52,8 +54,12 @@ class FakeTransport final : public Transport {
     }
     if (method == "POST" && path == "/v1/push") {
       // (No Catch assertions here: this runs on the worker thread.)
-      auto batch = protocol::parse_push_request(body, hub_.device);
+      auto batch = protocol::parse_push_request(body, hub_.device, hub_.max_batch);
+      if (!batch.ok() && batch.status().code() == Code::kTooLarge) {
+        return HttpResponse{413, protocol::error_body(batch.status()).dump()};
+      }
       if (!batch.ok() || batch->empty()) return HttpResponse{400, "{}"};
+      hub_.push_sizes.push_back(batch->size());
       auto results =
           hub_.store->accept_push(hub_.device, *batch, [](const Change&) { return Status{}; });
       if (!results.ok()) return HttpResponse{500, "{}"};
@@ -196,6 +202,33 @@ TEST_CASE("sync worker: first round pushes the outbox, pulls the hub and publish
   REQUIRE(at_hub.ok());
   REQUIRE(at_hub->has_value());
   CHECK((*at_hub)->value == "412500");
+}
+
+TEST_CASE("sync worker: a hub that takes fewer mutations per push gets halved batches, none lost",
+          "[sync_worker]") {
+  Fixture f;
+  f.hub.max_batch = 3;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    ids.push_back(new_id());
+    REQUIRE(f.client->write_local("measurement", ids.back(), "5202", {{"value", std::to_string(i)}})
+                .ok());
+  }
+  SyncWorkerOptions o = f.options();
+  o.sync.push_batch = 10;  // all 7 -> 413, then 3 per push
+  SyncWorker worker(o);
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().rounds >= 1; }));
+  CHECK(worker.state().last_error.empty());
+  CHECK(worker.state().pending == 0);
+  std::lock_guard lock(f.hub.mu);
+  CHECK(f.hub.push_sizes == std::vector<size_t>{3, 3, 1});
+  for (int i = 0; i < 7; ++i) {
+    auto at_hub = f.hub.store->get_field("measurement", ids[i], "value");
+    REQUIRE(at_hub.ok());
+    REQUIRE(at_hub->has_value());
+    CHECK((*at_hub)->value == std::to_string(i));
+  }
 }
 
 TEST_CASE("sync worker: without a link it reports offline, backs off, and recovers",

@@ -39,10 +39,6 @@ size_t stream_body(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-int stream_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<StreamState*>(user)->stop->load() ? 1 : 0;
-}
-
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(CurlOptions options) : options_(std::move(options)) {
@@ -100,21 +96,57 @@ class CurlTransport final : public Transport {
     StreamState st{&on_data, &stop, 0, {}, curl_};
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, stream_body);
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &st);
-    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, stream_progress);
-    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &st);
     // A dead link shows as no bytes (not even heartbeats) for a while.
     curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, 45L);
-    CURLcode rc = curl_easy_perform(curl_);
+    // A multi handle, so that wake() (curl_multi_wakeup) can end the wait at once; an easy
+    // transfer looks at its progress callback only about once a second when no bytes flow.
+    CURLM* multi = curl_multi_init();
+    curl_multi_add_handle(multi, curl_);
+    {
+      std::lock_guard lock(wake_mu_);
+      multi_ = multi;
+    }
+    CURLcode rc = CURLE_OK;
+    while (true) {
+      int running = 0;
+      if (curl_multi_perform(multi, &running) != CURLM_OK) {
+        rc = CURLE_RECV_ERROR;
+        break;
+      }
+      if (running == 0) {
+        int left = 0;
+        while (CURLMsg* m = curl_multi_info_read(multi, &left)) {
+          if (m->msg == CURLMSG_DONE) rc = m->data.result;
+        }
+        break;
+      }
+      if (stop.load()) {
+        rc = CURLE_ABORTED_BY_CALLBACK;
+        break;
+      }
+      curl_multi_poll(multi, nullptr, 0, 200, nullptr);
+    }
+    {
+      std::lock_guard lock(wake_mu_);
+      multi_ = nullptr;
+    }
+    curl_multi_remove_handle(multi, curl_);
+    curl_multi_cleanup(multi);
     curl_slist_free_all(headers);
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &st.status);
     if (st.status == 401) return Status(Code::kUnauthenticated, "the hub refused the token");
     if (st.status != 0 && st.status != 200) {
-      return Status(Code::kIo, "event stream: HTTP " + std::to_string(st.status) + " " + st.error_body);
+      return Status(Code::kIo,
+                    "event stream: HTTP " + std::to_string(st.status) + " " + st.error_body);
     }
     if (rc == CURLE_OK || rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_WRITE_ERROR) return {};
     return transport_error(rc);
+  }
+
+  void wake() override {
+    std::lock_guard lock(wake_mu_);
+    if (multi_) curl_multi_wakeup(multi_);
   }
 
  private:
@@ -137,9 +169,9 @@ class CurlTransport final : public Transport {
   curl_slist* header_list(const std::string& token, bool json_body) {
     curl_slist* h = nullptr;
     if (json_body) h = curl_slist_append(h, "Content-Type: application/json");
-    h = curl_slist_append(h, (std::string(protocol::kVersionHeader) + ": " +
-                              std::to_string(protocol::kVersion))
-                                 .c_str());
+    h = curl_slist_append(
+        h, (std::string(protocol::kVersionHeader) + ": " + std::to_string(protocol::kVersion))
+               .c_str());
     if (!token.empty()) h = curl_slist_append(h, ("Authorization: Bearer " + token).c_str());
     h = curl_slist_append(h, "Expect:");  // no 100-continue round trip
     return h;
@@ -152,6 +184,8 @@ class CurlTransport final : public Transport {
 
   CurlOptions options_;
   CURL* curl_ = nullptr;
+  std::mutex wake_mu_;      // guards multi_ against wake() from another thread
+  CURLM* multi_ = nullptr;  // while stream() runs
 };
 
 }  // namespace

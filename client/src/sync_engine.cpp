@@ -38,12 +38,17 @@ Status SyncEngine::push_all(SyncStats& stats,
   auto total = store_.outbox_size();
   if (!total.ok()) return total.status();
   SyncProgress p{SyncProgress::Phase::kPush, 0, *total};
+  size_t batch_size = options_.push_batch;
   while (true) {
-    auto batch = store_.outbox(options_.push_batch);
+    auto batch = store_.outbox(batch_size);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) return {};
     auto r = transport_.request("POST", "/v1/push", protocol::push_request(*batch), token_);
     if (!r.ok()) return r.status();
+    if (r->status == 413 && batch->size() > 1) {  // the hub takes fewer per push: halve, resend
+      batch_size = batch->size() / 2;
+      continue;
+    }
     if (r->status != 200) return http_error(*r, "push");
     auto results = protocol::parse_push_response(r->body);
     if (!results.ok()) return results.status();

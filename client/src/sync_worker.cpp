@@ -38,6 +38,7 @@ void SyncWorker::sync_now() {
     sync_requested_ = true;
   }
   wake_ = true;
+  wake_stream();
   cv_.notify_all();
 }
 
@@ -48,6 +49,7 @@ void SyncWorker::local_write() {
     sync_requested_ = true;
   }
   wake_ = true;
+  wake_stream();
   cv_.notify_all();
 }
 
@@ -57,8 +59,14 @@ void SyncWorker::stop() {
     stop_requested_ = true;
   }
   wake_ = true;
+  wake_stream();
   cv_.notify_all();
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void SyncWorker::wake_stream() {
+  std::lock_guard lock(stream_mu_);
+  if (stream_) stream_->wake();
 }
 
 SyncState SyncWorker::state() const {
@@ -187,6 +195,17 @@ void SyncWorker::run() {
   refresh_counts(**store);
   std::unique_ptr<Transport> requests = options_.make_transport();
   std::unique_ptr<Transport> stream = options_.use_stream ? options_.make_transport() : nullptr;
+  {
+    std::lock_guard lock(stream_mu_);
+    stream_ = stream.get();
+  }
+  struct Forget {  // the transport dies with run(): no wake() after that
+    SyncWorker* w;
+    ~Forget() {
+      std::lock_guard lock(w->stream_mu_);
+      w->stream_ = nullptr;
+    }
+  } forget{this};
   SyncEngine engine(**store, *requests, options_.token, options_.sync);
 
   int64_t backoff = 0, stream_backoff = 0;

@@ -120,6 +120,9 @@ class SyncWorker {
   // Interrupts the stream and waits: set by every command, cleared by the worker when it takes
   // them.
   std::atomic<bool> wake_{false};
+  void wake_stream();            // wake_ is set: end the stream's wait at once
+  std::mutex stream_mu_;         // guards stream_
+  Transport* stream_ = nullptr;  // the event stream's transport, while run() holds it
 
   mutable std::mutex mutex_;  // guards the members below
   std::condition_variable cv_;
