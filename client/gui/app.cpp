@@ -261,6 +261,28 @@ class Bench {
   double settle_until_ = 0, idle_start_ = -1, cpu_start_ = 0;
 };
 
+// The atlas is coverage only (ImGui's RGBA copy is white, the coverage in alpha): redefine the
+// backend's font texture with one byte per texel, read as (1, 1, 1, coverage) through a swizzle
+// (GL 3.3) — the same pixels from a quarter of the texture memory, which the driver holds in
+// system RAM under llvmpipe. Below GL 3.3 the RGBA texture stays.
+void compact_font_texture(const ImFontAtlas& atlas) {
+  GLint major = 0, minor = 0;
+  glGetIntegerv(GL_MAJOR_VERSION, &major);
+  glGetIntegerv(GL_MINOR_VERSION, &minor);
+  if (major * 10 + minor < 33 || !atlas.TexPixelsAlpha8 || !atlas.TexID) return;
+  GLint bound = 0, alignment = 4;
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &bound);
+  glGetIntegerv(GL_UNPACK_ALIGNMENT, &alignment);
+  glBindTexture(GL_TEXTURE_2D, GLuint(reinterpret_cast<intptr_t>(atlas.TexID)));
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, atlas.TexWidth, atlas.TexHeight, 0, GL_RED,
+               GL_UNSIGNED_BYTE, atlas.TexPixelsAlpha8);
+  const GLint swizzle[] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+  glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, alignment);
+  glBindTexture(GL_TEXTURE_2D, GLuint(bound));
+}
+
 void apply_style() {
   ImGui::StyleColorsLight();
   ImGuiStyle& s = ImGui::GetStyle();
@@ -698,6 +720,7 @@ int run_window(App& app, std::future<FontAtlas>& font_job, FontAtlas& fonts, Ben
     const bool first = frames_drawn++ == 0;
     ImGui_ImplOpenGL3_NewFrame();  // the first one compiles the shaders, uploads the atlas
     if (first) {
+      compact_font_texture(*io.Fonts);
       // The atlas now lives in the GL texture: free ImGui's CPU copies (alpha + RGBA) before the
       // first frame is drawn, the process's busiest moment.
       io.Fonts->ClearTexData();
