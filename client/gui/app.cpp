@@ -823,8 +823,9 @@ int run_app(const GuiOptions& options) {
   bench.mark("main");
   // The fonts are rasterised on a helper thread while GLFW opens the window and the GL driver loads
   // (before the ImGui context exists: see build_font_atlas).
+  const bool baseline = options.bench_baseline && bench.active();  // --bench-baseline needs --bench
   std::future<FontAtlas> font_job;
-  if (!options.bench_baseline) font_job = std::async(std::launch::async, build_font_atlas);
+  if (!baseline) font_job = std::async(std::launch::async, build_font_atlas);
   glfwSetErrorCallback([](int code, const char* text) {
     std::cerr << "lwc-client: GLFW error " << code << ": " << text << "\n";
   });
@@ -840,7 +841,7 @@ int run_app(const GuiOptions& options) {
   {
     // The data thread opens the store and loads the first snapshot while the window opens.
     std::optional<App> app;
-    if (!options.bench_baseline) app.emplace(options, nullptr);
+    if (!baseline) app.emplace(options, nullptr);
     bench.mark("app_and_workers_started");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 2);
