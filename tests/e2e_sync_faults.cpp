@@ -1,6 +1,6 @@
 // End-to-end sync under faults: real lwc-hub and lwc-client processes over real TLS on 127.0.0.1,
-// killed with SIGKILL at the worst moments. The test reads the SQLite files of both sides (a client's
-// outbox, the hub's device_progress and fields) to count every mutation.
+// killed with SIGKILL at the worst moments. The test reads the SQLite files of both sides (a
+// client's outbox, the hub's device_progress and fields) to count every mutation.
 //
 // Mutations are queued offline by writing the client's store directly (Store::write_local with the
 // outbox, exactly what `lwc-client budget set` does, minus one process start per entry), so a storm
@@ -42,7 +42,8 @@ struct ClientProcess {
     return run(argv, input, env);
   }
   void enroll(const HubProcess& hub, const std::string& user, const std::string& password) const {
-    RunResult r = cli({"enroll", "--hub", hub.url(), "--ca", hub.ca(), "--user", user}, password + "\n");
+    RunResult r =
+        cli({"enroll", "--hub", hub.url(), "--ca", hub.ca(), "--user", user}, password + "\n");
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
   }
@@ -59,62 +60,6 @@ struct ClientProcess {
   }
   std::string db() const { return dir + "/client.db"; }
   std::string exported() const { return cli({"export", "--json"}).out; }
-};
-
-// A child process started without waiting (output to /dev/null); kill()/wait() by its pid only.
-class Child {
- public:
-  explicit Child(const std::vector<std::string>& argv, const std::string& input = "") {
-    int in_pipe[2];
-    if (pipe(in_pipe) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      int null = open("/dev/null", O_RDWR);
-      dup2(in_pipe[0], 0);
-      close(in_pipe[1]);
-      dup2(null, 2);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(in_pipe[0]);
-    if (!input.empty()) (void)!write(in_pipe[1], input.data(), input.size());
-    close(in_pipe[1]);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      wait();
-    }
-  }
-  bool running() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      return false;
-    }
-    return true;
-  }
-  void kill_now() {
-    if (pid_ > 0) kill(pid_, SIGKILL);
-  }
-  int wait() {
-    if (pid_ > 0) {
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    return exit_code_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int exit_code_ = -1;
 };
 
 // One integer from a SQLite file, read by another process while its owner may be running (WAL) or
@@ -139,7 +84,9 @@ int64_t sql_int(const std::string& path, const std::string& query, const std::st
   return v;
 }
 
-int64_t outbox_count(const ClientProcess& c) { return sql_int(c.db(), "SELECT count(*) FROM outbox"); }
+int64_t outbox_count(const ClientProcess& c) {
+  return sql_int(c.db(), "SELECT count(*) FROM outbox");
+}
 std::string device_of(const ClientProcess& c) {
   return c.status()["device_id"].get<std::string>();
 }
@@ -157,16 +104,17 @@ int64_t hub_distinct_seqs_by(const HubProcess& hub, const std::string& device) {
                  device);
 }
 
-// Queues `rows` new measurement rows of two fields each (2 * rows mutations) in the client's outbox,
-// as the entry commands do, without the hub. Returns the number of mutations queued.
+// Queues `rows` new measurement rows of two fields each (2 * rows mutations) in the client's
+// outbox, as the entry commands do, without the hub. Returns the number of mutations queued.
 int64_t queue_offline(const ClientProcess& c, const std::string& district, int rows) {
   StoreOptions options;
   options.path = c.db();
   auto store = Store::open(options, process_clock());
   REQUIRE(store.ok());
   for (int i = 0; i < rows; ++i) {
-    auto w = (*store)->write_local("measurement", new_id(), district,
-                                   {{"district", "\"" + district + "\""}, {"value", std::to_string(i)}});
+    auto w =
+        (*store)->write_local("measurement", new_id(), district,
+                              {{"district", "\"" + district + "\""}, {"value", std::to_string(i)}});
     if (!w.ok()) FAIL(w.status().to_string());
   }
   return 2 * static_cast<int64_t>(rows);
@@ -203,13 +151,14 @@ void settle(const HubProcess& hub) {
 
 }  // namespace
 
-TEST_CASE("e2e sync faults: kill -9 the hub during a push storm loses no acknowledged mutation and applies none twice",
-          "[e2e][faults]") {
+TEST_CASE(
+    "e2e sync faults: kill -9 the hub during a push storm loses no acknowledged mutation and "
+    "applies none twice",
+    "[e2e][faults]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"));
-  std::map<std::string, ClientProcess> clients = {{"5202", {dir.file("maemo")}},
-                                                  {"5201", {dir.file("mueang")}},
-                                                  {"5208", {dir.file("thoen")}}};
+  std::map<std::string, ClientProcess> clients = {
+      {"5202", {dir.file("maemo")}}, {"5201", {dir.file("mueang")}}, {"5208", {dir.file("thoen")}}};
   clients["5202"].enroll(hub, "maemo", "lwc-5202-2570");
   clients["5201"].enroll(hub, "mueang", "lwc-5201-2570");
   clients["5208"].enroll(hub, "thoen", "lwc-5208-2570");
@@ -226,9 +175,11 @@ TEST_CASE("e2e sync faults: kill -9 the hub during a push storm loses no acknowl
 
   // The storm: all three push at once; the hub dies once some batches were acknowledged and
   // others are still waiting.
-  std::vector<std::unique_ptr<Child>> syncs;
+  std::vector<std::unique_ptr<BackgroundProcess>> syncs;
   for (auto& [district, c] : clients) {
-    syncs.push_back(std::make_unique<Child>(std::vector<std::string>{LWC_CLIENT_BIN, "--data", c.dir, "sync"}));
+    syncs.push_back(std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{LWC_CLIENT_BIN, "--data", c.dir, "sync"}, SpawnOptions{},
+        SIGKILL));
   }
   bool killed = false;
   for (int i = 0; i < 20000 && !killed; ++i) {
@@ -317,14 +268,14 @@ TEST_CASE("e2e sync faults: kill -9 a client during push and during pull, the ne
 
   // During the push: killed once the hub acknowledged some batches.
   {
-    Child sync({LWC_CLIENT_BIN, "--data", maemo.dir, "sync"});
+    BackgroundProcess sync({LWC_CLIENT_BIN, "--data", maemo.dir, "sync"}, {}, SIGKILL);
     int64_t left = queued;
     for (int i = 0; i < 20000 && left > queued - 2000 && sync.running(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       left = outbox_count(maemo);
     }
     REQUIRE(sync.running());
-    sync.kill_now();
+    sync.signal(SIGKILL);
     CHECK(sync.wait() == 128 + SIGKILL);
   }
   const int64_t left = outbox_count(maemo);
@@ -351,22 +302,22 @@ TEST_CASE("e2e sync faults: kill -9 a client during push and during pull, the ne
   const int64_t hub_last = sql_int(hub.dir() + "/hub.db", "SELECT max(seq) FROM fields");
   int64_t cursor_at_kill = 0;
   {
-    Child enroll({LWC_CLIENT_BIN, "--data", second.dir, "enroll", "--hub", hub.url(), "--ca",
-                  hub.ca(), "--user", "maemo"},
-                 "lwc-5202-2570\n");
+    BackgroundProcess enroll({LWC_CLIENT_BIN, "--data", second.dir, "enroll", "--hub", hub.url(),
+                              "--ca", hub.ca(), "--user", "maemo"},
+                             {"lwc-5202-2570\n"}, SIGKILL);
     for (int i = 0; i < 20000 && enroll.running(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       if (!fs::exists(second.db())) continue;
       try {
-        cursor_at_kill = sql_int(second.db(),
-                                 "SELECT CAST(value AS INTEGER) FROM meta WHERE key='pull_cursor'");
+        cursor_at_kill =
+            sql_int(second.db(), "SELECT CAST(value AS INTEGER) FROM meta WHERE key='pull_cursor'");
       } catch (const std::exception&) {
         continue;  // the schema is still being created
       }
       if (cursor_at_kill > 0) break;
     }
     REQUIRE(enroll.running());
-    enroll.kill_now();
+    enroll.signal(SIGKILL);
     CHECK(enroll.wait() == 128 + SIGKILL);
   }
   INFO("cursor at kill " << cursor_at_kill << ", hub last " << hub_last);
@@ -383,8 +334,10 @@ TEST_CASE("e2e sync faults: kill -9 a client during push and during pull, the ne
   CHECK(maemo.exported() == hub_state);
 }
 
-TEST_CASE("e2e sync faults: a hub restored from an older copy answers 409 and the client pulls again from 0",
-          "[e2e][faults]") {
+TEST_CASE(
+    "e2e sync faults: a hub restored from an older copy answers 409 and the client pulls again "
+    "from 0",
+    "[e2e][faults]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"));
   ClientProcess maemo{dir.file("maemo")}, maemo_b{dir.file("maemo-b")}, mueang{dir.file("mueang")};
@@ -418,7 +371,8 @@ TEST_CASE("e2e sync faults: a hub restored from an older copy answers 409 and th
     }
   }
   hub.start();
-  maemo_b.ok({"budget", "set", "--work-group", "strategy", "--amount", "777", "--as-of", "2026-11-22"});
+  maemo_b.ok(
+      {"budget", "set", "--work-group", "strategy", "--amount", "777", "--as-of", "2026-11-22"});
   sync_json(maemo_b);
   const int64_t restored_last = sql_int(hub.dir() + "/hub.db", "SELECT max(seq) FROM fields");
   INFO("Mae Mo's cursor " << old_cursor << ", restored hub's last seq " << restored_last);
@@ -435,8 +389,10 @@ TEST_CASE("e2e sync faults: a hub restored from an older copy answers 409 and th
   CHECK(maemo_b.exported() == hub_state);
 }
 
-TEST_CASE("e2e sync faults: a client days behind orders its edits after what it pulled, a fast clock's queued edits come back refused",
-          "[e2e][faults]") {
+TEST_CASE(
+    "e2e sync faults: a client days behind orders its edits after what it pulled, a fast clock's "
+    "queued edits come back refused",
+    "[e2e][faults]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"));
   ClientProcess slow{dir.file("slow")}, right{dir.file("right")}, fast{dir.file("fast")},
@@ -447,7 +403,7 @@ TEST_CASE("e2e sync faults: a client days behind orders its edits after what it 
   province.enroll(hub, "province", "lwc-province-2570");
   const std::vector<std::string> four_days_behind = {"LWC_TIME_OFFSET_MS=-345600000"};
   const std::vector<std::string> fixed_past = {"LWC_NOW=2026-11-01T08:00"};
-  const std::vector<std::string> strategy = {"budget", "set", "--work-group", "strategy",
+  const std::vector<std::string> strategy = {"budget",  "set",        "--work-group", "strategy",
                                              "--as-of", "2026-10-25", "--amount"};
   auto amount = [&](const char* v) {
     std::vector<std::string> a = strategy;
@@ -455,8 +411,8 @@ TEST_CASE("e2e sync faults: a client days behind orders its edits after what it 
     return a;
   };
 
-  // A correct clock writes first; the slow device pulls it and overwrites it: its edit wins although
-  // its wall clock is four days older, and it is an overwrite, not a conflict.
+  // A correct clock writes first; the slow device pulls it and overwrites it: its edit wins
+  // although its wall clock is four days older, and it is an overwrite, not a conflict.
   right.ok(amount("100"));
   right.ok({"sync"});
   slow.ok({"sync"}, four_days_behind);
@@ -474,8 +430,8 @@ TEST_CASE("e2e sync faults: a client days behind orders its edits after what it 
   CHECK(json::parse(conflicts.out).empty());
 
   // A clock a day ahead while entering offline; the clock is corrected before the sync (so the
-  // client's own check passes): the hub refuses each queued edit as clock_skew, and the client keeps
-  // it visible with the reason instead of dropping it.
+  // client's own check passes): the hub refuses each queued edit as clock_skew, and the client
+  // keeps it visible with the reason instead of dropping it.
   fast.ok(amount("999"), {"LWC_TIME_OFFSET_MS=86400000"});
   RunResult s = fast.cli({"sync"});
   INFO(s.out);
@@ -496,8 +452,10 @@ TEST_CASE("e2e sync faults: a client days behind orders its edits after what it 
   CHECK(right.exported() == hub_state);
 }
 
-TEST_CASE("e2e sync faults: gzip over real TLS, pull answers compressed on request, a zip bomb push is 413",
-          "[e2e][gzip]") {
+TEST_CASE(
+    "e2e sync faults: gzip over real TLS, pull answers compressed on request, a zip bomb push is "
+    "413",
+    "[e2e][gzip]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"));
   const std::string device = new_id();
@@ -506,12 +464,14 @@ TEST_CASE("e2e sync faults: gzip over real TLS, pull answers compressed on reque
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv);
   };
-  RunResult login = curl({"-H", "Content-Type: application/json", "-d",
-                          json{{"user", "maemo"}, {"password", "lwc-5202-2570"}, {"device_id", device}}.dump(),
-                          hub.url() + "/v1/login"});
+  RunResult login =
+      curl({"-H", "Content-Type: application/json", "-d",
+            json{{"user", "maemo"}, {"password", "lwc-5202-2570"}, {"device_id", device}}.dump(),
+            hub.url() + "/v1/login"});
   INFO(login.out);
   REQUIRE(login.exit_code == 0);
-  const std::string auth = "Authorization: Bearer " + json::parse(login.out)["token"].get<std::string>();
+  const std::string auth =
+      "Authorization: Bearer " + json::parse(login.out)["token"].get<std::string>();
 
   RunResult plain = curl({"-D", "-", "-H", auth, hub.url() + "/v1/pull?after=0"});
   RunResult packed = curl({"-D", "-", "--compressed", "-H", auth, hub.url() + "/v1/pull?after=0"});
@@ -520,22 +480,30 @@ TEST_CASE("e2e sync faults: gzip over real TLS, pull answers compressed on reque
   CHECK_THAT(packed.out, Catch::Contains("content-encoding: gzip", Catch::CaseSensitive::No));
   CHECK_THAT(plain.out, !Catch::Contains("content-encoding", Catch::CaseSensitive::No));
   // curl --compressed inflated it: the same body as the plain answer.
-  CHECK(packed.out.substr(packed.out.find("\r\n\r\n")) == plain.out.substr(plain.out.find("\r\n\r\n")));
+  CHECK(packed.out.substr(packed.out.find("\r\n\r\n")) ==
+        plain.out.substr(plain.out.find("\r\n\r\n")));
 
   // A gzip push body is applied.
   const std::string id = new_id();
   std::string mutations = "{\"mutations\":[";
   for (int i = 0; i < 40; ++i) {
-    mutations += std::string(i ? "," : "") + json{{"counter", i + 1}, {"table", "measurement"},
-                                                  {"id", id}, {"scope", "5202"}, {"field", "value"},
-                                                  {"value", i}, {"hlc", Hlc::from_parts(process_clock().now_ms(), static_cast<uint32_t>(i)).packed},
-                                                  {"base", 0}}.dump();
+    mutations +=
+        std::string(i ? "," : "") +
+        json{{"counter", i + 1},
+             {"table", "measurement"},
+             {"id", id},
+             {"scope", "5202"},
+             {"field", "value"},
+             {"value", i},
+             {"hlc", Hlc::from_parts(process_clock().now_ms(), static_cast<uint32_t>(i)).packed},
+             {"base", 0}}
+            .dump();
   }
   mutations += "]}";
   std::ofstream(dir.file("push.gz"), std::ios::binary) << gzip_compress(mutations);
-  RunResult pushed = curl({"-H", auth, "-H", "Content-Type: application/json", "-H",
-                           "Content-Encoding: gzip", "--data-binary", "@" + dir.file("push.gz"),
-                           hub.url() + "/v1/push"});
+  RunResult pushed =
+      curl({"-H", auth, "-H", "Content-Type: application/json", "-H", "Content-Encoding: gzip",
+            "--data-binary", "@" + dir.file("push.gz"), hub.url() + "/v1/push"});
   INFO(pushed.out);
   REQUIRE(pushed.exit_code == 0);
   CHECK(json::parse(pushed.out)["last_counter"] == 40);
@@ -545,9 +513,9 @@ TEST_CASE("e2e sync faults: gzip over real TLS, pull answers compressed on reque
   const std::string bomb = gzip_compress("{\"mutations\":[" + std::string(64 << 20, ' ') + "]}", 9);
   REQUIRE(bomb.size() < 1 << 20);
   std::ofstream(dir.file("bomb.gz"), std::ios::binary) << bomb;
-  RunResult refused = curl({"-w", "\n%{http_code}", "-H", auth, "-H", "Content-Type: application/json",
-                            "-H", "Content-Encoding: gzip", "--data-binary",
-                            "@" + dir.file("bomb.gz"), hub.url() + "/v1/push"});
+  RunResult refused = curl({"-w", "\n%{http_code}", "-H", auth, "-H",
+                            "Content-Type: application/json", "-H", "Content-Encoding: gzip",
+                            "--data-binary", "@" + dir.file("bomb.gz"), hub.url() + "/v1/push"});
   INFO(refused.out);
   CHECK(refused.out.substr(refused.out.rfind('\n') + 1) == "413");
   CHECK_THAT(refused.out, Catch::Contains("\"code\":\"too_large\""));

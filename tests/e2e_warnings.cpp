@@ -1,8 +1,6 @@
 // End-to-end warnings: the real hub and clients over TLS, moved through time with LWC_NOW.
 #include <catch2/catch.hpp>
 
-#include <poll.h>
-
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -17,7 +15,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string now_env(const std::string& when) { return "LWC_NOW=" + when; }
+std::string now_env(const std::string& when) {
+  return "LWC_NOW=" + when;
+}
 
 struct Client {
   std::string dir;
@@ -49,61 +49,6 @@ json about(const json& warnings, const std::string& subject) {
   return out;
 }
 
-// A process in the background (e.g. `lwc-client sync --watch`); its stdout can be awaited.
-class Background {
- public:
-  Background(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      int null = open("/dev/null", O_WRONLY);
-      dup2(null, 2);
-      for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    fd_ = fds[0];
-  }
-  ~Background() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    close(fd_);
-  }
-  // Waits up to timeout_ms for output containing `text`; returns the milliseconds it took or -1.
-  int64_t wait_for(const std::string& text, int64_t timeout_ms) {
-    const auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                   start)
-          .count();
-    };
-    while (out_.find(text) == std::string::npos) {
-      if (elapsed() > timeout_ms) return -1;
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 50) > 0) {
-        char buf[4096];
-        ssize_t n = read(fd_, buf, sizeof buf);
-        if (n <= 0) return -1;
-        out_.append(buf, n);
-      }
-    }
-    return elapsed();
-  }
-  const std::string& output() const { return out_; }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  std::string out_;
-};
-
 }  // namespace
 
 TEST_CASE("e2e warnings: offline client and hub raise one warning, live event, escalation",
@@ -118,11 +63,11 @@ TEST_CASE("e2e warnings: offline client and hub raise one warning, live event, e
 
   // A directive due Friday 19 March 2027: warn from Tuesday 16th, follow on the 19th, demand the
   // 20th, escalated 48 hours later unless the demand is acknowledged.
-  const std::string task = province
-                               .ok({"task", "create", "--kind", "directive", "--letter-no",
-                                    "ลป 0020/ว 2001", "--title", "รายงานทดสอบ / Test report",
-                                    "--due", "2027-03-19", "--districts", "5202"})
-                               .substr(0, 32);
+  const std::string task =
+      province
+          .ok({"task", "create", "--kind", "directive", "--letter-no", "ลป 0020/ว 2001", "--title",
+               "รายงานทดสอบ / Test report", "--due", "2027-03-19", "--districts", "5202"})
+          .substr(0, 32);
   province.ok({"sync"});
   maemo.ok({"sync"});
   CHECK(about(maemo.warnings(), task).empty());
@@ -155,7 +100,8 @@ TEST_CASE("e2e warnings: offline client and hub raise one warning, live event, e
 
   // Live: a watching client hears a new warning on the event stream as soon as the hub raises it.
   {
-    Background watch({LWC_CLIENT_BIN, "--data", maemo.dir, "sync", "--watch"}, {now_env(maemo.now)});
+    BackgroundProcess watch({LWC_CLIENT_BIN, "--data", maemo.dir, "sync", "--watch"},
+                            {"", {now_env(maemo.now)}, /*capture=*/true});
     REQUIRE(watch.wait_for("watching the hub's event stream", 15'000) >= 0);
     province.now = "2027-03-16T10:07";
     province.ok({"task", "create", "--kind", "monthly_report", "--title",
@@ -205,14 +151,14 @@ TEST_CASE("e2e warnings: offline client and hub raise one warning, live event, e
 TEST_CASE("e2e warnings: LINE messages in Thai reach the endpoint through an outage, once each",
           "[e2e][warnings]") {
   TempDir dir;
-  Background line({LWC_FAKE_LINE_BIN, "--fail-first", "1"}, {});
+  BackgroundProcess line({LWC_FAKE_LINE_BIN, "--fail-first", "1"}, {"", {}, /*capture=*/true});
   REQUIRE(line.wait_for("listening on http://127.0.0.1:", 10'000) >= 0);
   REQUIRE(line.wait_for("\n", 1'000) >= 0);
   const std::string first = line.output().substr(0, line.output().find('\n'));
   const std::string url = first.substr(first.find("http://"));
   // The demo data is seeded on 10 March; the hub then serves on the 12th: a directive for Mae Mo
-  // was due Monday 8 March, so its demand (since the 9th) has escalated (on the 11th). The digest is
-  // off, so every stage goes out at once.
+  // was due Monday 8 March, so its demand (since the 9th) has escalated (on the 11th). The digest
+  // is off, so every stage goes out at once.
   HubProcess hub(dir.file("hub"), json::object(), {now_env("2027-03-10T09:00")});
   hub.stop(SIGTERM);
   json config;
@@ -227,8 +173,8 @@ TEST_CASE("e2e warnings: LINE messages in Thai reach the endpoint through an out
   hub.start();
   REQUIRE(line.wait_for("\"status\":500", 20'000) >= 0);
   const size_t at = line.output().find("\"status\":500");
-  const std::string key_field = line.output().substr(line.output().rfind("{", at) + 1,
-                                                     at - line.output().rfind("{", at) - 1);
+  const std::string key_field =
+      line.output().substr(line.output().rfind("{", at) + 1, at - line.output().rfind("{", at) - 1);
   // The message refused during the outage is retried (first backoff about 5 s) and delivered.
   INFO(line.output());
   REQUIRE(line.wait_for(key_field + "\"status\":200", 30'000) >= 0);

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "spawn.h"
+
 namespace lwc::test {
 
 struct RunResult {
@@ -24,37 +26,18 @@ struct RunResult {
   std::string out;  // stdout and stderr together
 };
 
-// Runs argv (no shell) with `input` on stdin; waits for it.
+// Runs argv (no shell) with `input` on stdin and `env` added; waits for it.
 inline RunResult run(const std::vector<std::string>& argv, const std::string& input = "",
                      const std::vector<std::string>& env = {}) {
-  int in_pipe[2], out_pipe[2];
-  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) throw std::runtime_error("pipe");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(in_pipe[0], 0);
-    dup2(out_pipe[1], 1);
-    dup2(out_pipe[1], 2);
-    close(in_pipe[1]);
-    close(out_pipe[0]);
-    for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(in_pipe[0]);
-  close(out_pipe[1]);
-  if (!input.empty()) (void)!write(in_pipe[1], input.data(), input.size());
-  close(in_pipe[1]);
+  Spawned child = spawn(argv, {input, env, /*capture=*/true, /*merge_stderr=*/true});
   RunResult r;
   std::array<char, 4096> buf;
   ssize_t n;
-  while ((n = read(out_pipe[0], buf.data(), buf.size())) > 0) r.out.append(buf.data(), n);
-  close(out_pipe[0]);
+  while ((n = read(child.out_fd, buf.data(), buf.size())) > 0) r.out.append(buf.data(), n);
+  close(child.out_fd);
   int status = 0;
-  waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  waitpid(child.pid, &status, 0);
+  r.exit_code = exit_code(status);
   return r;
 }
 
@@ -80,29 +63,18 @@ class HubProcess {
   ~HubProcess() { stop(SIGTERM); }
 
   void start() {
-    int out_pipe[2];
-    if (pipe(out_pipe) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out_pipe[1], 1);
-      close(out_pipe[0]);
-      int null = open("/dev/null", O_WRONLY);
-      dup2(null, 2);
-      for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
-      std::string listen = port_ ? "127.0.0.1:" + std::to_string(port_) : "127.0.0.1:0";
-      execl(LWC_HUB_BIN, LWC_HUB_BIN, "--data", dir_.c_str(), "serve", "--listen", listen.c_str(),
-            nullptr);
-      _exit(127);
-    }
-    close(out_pipe[1]);
+    const std::string listen = port_ ? "127.0.0.1:" + std::to_string(port_) : "127.0.0.1:0";
+    Spawned child =
+        spawn({LWC_HUB_BIN, "--data", dir_, "serve", "--listen", listen}, {"", env, true, false});
+    pid_ = child.pid;
     // Banner lines (e.g. "outgoing channels: …") may come before "lwc-hub listening on …".
     std::string line;
     char c;
     for (bool eof = false; !eof && line.find("listening on") == std::string::npos;) {
       line.clear();
-      while (!(eof = read(out_pipe[0], &c, 1) != 1) && c != '\n') line.push_back(c);
+      while (!(eof = read(child.out_fd, &c, 1) != 1) && c != '\n') line.push_back(c);
     }
-    out_fd_ = out_pipe[0];
+    out_fd_ = child.out_fd;
     const size_t colon = line.rfind(':');
     if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
       throw std::runtime_error("lwc-hub serve did not start: '" + line + "'");
@@ -119,7 +91,7 @@ class HubProcess {
     pid_ = -1;
     if (out_fd_ >= 0) close(out_fd_);
     out_fd_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_code(status);
   }
 
   RunResult cli(const std::vector<std::string>& args, const std::string& input = "") {
