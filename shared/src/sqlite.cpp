@@ -18,7 +18,9 @@ Status status_from(sqlite3* db, int rc, std::string_view what) {
 }  // namespace
 
 Stmt::Stmt(Stmt&& o) noexcept
-    : db_(std::exchange(o.db_, nullptr)), stmt_(std::exchange(o.stmt_, nullptr)), status_(o.status_) {}
+    : db_(std::exchange(o.db_, nullptr)),
+      stmt_(std::exchange(o.stmt_, nullptr)),
+      status_(o.status_) {}
 
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
@@ -41,6 +43,11 @@ Stmt& Stmt::bind(int i, int64_t v) {
 
 Stmt& Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::bind_ref(int i, std::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   return *this;
 }
 
@@ -70,7 +77,9 @@ void Stmt::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::string Stmt::col_text(int i) const { return std::string(col_view(i)); }
+std::string Stmt::col_text(int i) const {
+  return std::string(col_view(i));
+}
 
 std::string_view Stmt::col_view(int i) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
@@ -80,8 +89,9 @@ std::string_view Stmt::col_view(int i) const {
 
 Result<Db> Db::open(const std::string& path, bool durable) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) return status_from(raw, rc, "open " + path);
   sqlite3_busy_timeout(raw, 5000);
@@ -89,7 +99,7 @@ Result<Db> Db::open(const std::string& path, bool durable) {
   LWC_RETURN_IF_ERROR(db.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
   LWC_RETURN_IF_ERROR(db.exec("PRAGMA foreign_keys=ON"));
   // 64 MiB page cache: random 128-bit keys touch the whole B-tree; the default 2 MiB thrashes.
-  LWC_RETURN_IF_ERROR(db.exec("PRAGMA cache_size=-262144"));
+  LWC_RETURN_IF_ERROR(db.exec("PRAGMA cache_size=-65536"));
   return db;
 }
 

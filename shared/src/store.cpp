@@ -242,7 +242,7 @@ Result<Store::FieldLookup> Store::lookup(const Change& c) {
       const auto& written = last_row_.fields_written;
       if (std::find(written.begin(), written.end(), c.field) == written.end()) return out;
     }
-    get_field_by_key_.bind(1, out.row_key).bind(2, c.field);
+    get_field_by_key_.bind(1, out.row_key).bind_ref(2, c.field);
     if (get_field_by_key_.step()) {
       out.current = FieldVersion{get_field_by_key_.col_text(0), Hlc{get_field_by_key_.col_int(1)},
                                  get_field_by_key_.col_text(2), Hlc{get_field_by_key_.col_int(3)}};
@@ -250,7 +250,7 @@ Result<Store::FieldLookup> Store::lookup(const Change& c) {
     s = get_field_by_key_.last_status();
     get_field_by_key_.reset();
   } else {
-    get_field_.bind(1, c.table).bind(2, c.row_id).bind(3, c.field);
+    get_field_.bind_ref(1, c.table).bind_ref(2, c.row_id).bind_ref(3, c.field);
     if (get_field_.step()) {
       out.row_key = get_field_.col_int(0);
       out.scope = get_field_.col_text(1);
@@ -271,7 +271,7 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c) {
   if (!found.ok()) return found.status();
   FieldLookup& f = *found;
   if (f.row_key == 0) {  // a new row
-    insert_row_.bind(1, c.table).bind(2, c.row_id).bind(3, c.scope);
+    insert_row_.bind_ref(1, c.table).bind_ref(2, c.row_id).bind_ref(3, c.scope);
     LWC_RETURN_IF_ERROR(insert_row_.run());
     f.row_key = db_.last_insert_rowid();
     f.scope = c.scope;
@@ -304,8 +304,9 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c) {
       break;
   }
   const FieldVersion& v = c.version;
-  upsert_field_.bind(1, f.row_key).bind(2, c.field).bind(3, v.value).bind(4, v.hlc.packed);
-  upsert_field_.bind(5, v.device).bind(6, v.base.packed).bind(7, next_seq_);
+  upsert_field_.bind(1, f.row_key).bind_ref(2, c.field).bind_ref(3, v.value);
+  upsert_field_.bind(4, v.hlc.packed).bind_ref(5, v.device).bind(6, v.base.packed);
+  upsert_field_.bind(7, next_seq_);
   LWC_RETURN_IF_ERROR(upsert_field_.run());
   ++next_seq_;
   if (last_row_.created) last_row_.fields_written.push_back(c.field);

@@ -27,6 +27,9 @@ class Stmt {
   // Binds are 1-based, as in SQLite. They return *this for chaining; a failed bind shows at step().
   Stmt& bind(int i, int64_t v);
   Stmt& bind(int i, std::string_view v);
+  // Binds text without a copy: `v` must stay valid until the statement is reset (run() resets).
+  // For the per-change statements, where the copies cost more than the B-tree work.
+  Stmt& bind_ref(int i, std::string_view v);
   Stmt& bind_null(int i);
   // Returns true when a row is available, false when done; errors become Status in last_status().
   bool step();
@@ -50,8 +53,8 @@ class Stmt {
 
 class Db {
  public:
-  // Opens (creating if needed) a database file; ":memory:" for an in-memory one. Sets WAL (for files),
-  // synchronous=NORMAL (FULL when durable=true), foreign keys on, and a busy timeout.
+  // Opens (creating if needed) a database file; ":memory:" for an in-memory one. Sets WAL (for
+  // files), synchronous=NORMAL (FULL when durable=true), foreign keys on, and a busy timeout.
   static Result<Db> open(const std::string& path, bool durable = false);
 
   Db() = default;
