@@ -11,9 +11,9 @@
 
 #include "lwc/entries.h"
 #include "lwc/hub/chart.h"
-#include "lwc/summary.h"
 #include "lwc/hub/service.h"
 #include "lwc/model.h"
+#include "lwc/summary.h"
 
 namespace lwc::hub {
 
@@ -48,14 +48,18 @@ void HubService::set_warning_sink(WarningSink sink) {
   warning_sink_ = std::move(sink);
 }
 
+Result<RuleInputs> HubService::read_rule_inputs() {
+  // One read transaction: every table from the same snapshot.
+  LWC_RETURN_IF_ERROR(rules_reader_->db().exec("BEGIN"));
+  auto inputs = load_rule_inputs(*rules_reader_, ScopeFilter::everything());
+  (void)rules_reader_->db().exec("COMMIT");
+  return inputs;
+}
+
 Result<std::vector<Warning>> HubService::run_rules() {
   std::lock_guard run_lock(rules_mu_);
   const int64_t now = clock_.now_ms();
-  Result<RuleInputs> inputs = Status(Code::kInternal, "unset");
-  {
-    std::lock_guard lock(store_mu_);
-    inputs = load_rule_inputs(*store_, ScopeFilter::everything());
-  }
+  Result<RuleInputs> inputs = read_rule_inputs();
   if (!inputs.ok()) return inputs.status();
   std::vector<Warning> verdicts = evaluate_rules(*inputs, config_.rules, now);
 
@@ -85,8 +89,8 @@ Result<std::vector<Warning>> HubService::run_rules() {
     }
     for (const Row& r : *stored) {
       if (active.count(r.id) || !is_open(r)) continue;
-      auto written = store_->write_local("warning", r.id, r.scope, {{"cleared_at", std::to_string(now)}},
-                                         Store::Queue::kNone);
+      auto written = store_->write_local(
+          "warning", r.id, r.scope, {{"cleared_at", std::to_string(now)}}, Store::Queue::kNone);
       if (!written.ok()) return written.status();
       scopes.insert(r.scope);
     }
@@ -130,7 +134,8 @@ Result<size_t> HubService::hand_off_unnotified() {
       for (const SeqChange& c : *page) {
         after = c.seq;
         if (c.change.table != "warning") continue;
-        if (c.change.field == "stage" || (c.change.field == "cleared_at" && c.change.version.value == "null")) {
+        if (c.change.field == "stage" ||
+            (c.change.field == "cleared_at" && c.change.version.value == "null")) {
           ids.insert(c.change.row_id);
         }
       }
@@ -171,11 +176,7 @@ Result<bool> HubService::produce_weekly_summary(int64_t now) {
   std::error_code ec;
   if (fs::exists(file, ec)) return false;  // produced already (also before a restart)
 
-  Result<RuleInputs> inputs = Status(Code::kInternal, "unset");
-  {
-    std::lock_guard lock(store_mu_);
-    inputs = load_rule_inputs(*store_, ScopeFilter::everything());
-  }
+  Result<RuleInputs> inputs = read_rule_inputs();
   if (!inputs.ok()) return inputs.status();
   std::vector<Warning> open;
   for (Warning& w : evaluate_rules(*inputs, config_.rules, now)) {
@@ -265,9 +266,13 @@ void HubService::audit_sensitive_writes(const Session& s, const std::vector<Muta
 RuleScheduler::RuleScheduler(HubService& service, int64_t interval_ms, int64_t debounce_ms)
     : service_(service), interval_ms_(interval_ms), debounce_ms_(debounce_ms) {}
 
-RuleScheduler::~RuleScheduler() { stop(); }
+RuleScheduler::~RuleScheduler() {
+  stop();
+}
 
-void RuleScheduler::start() { thread_ = std::thread([this] { loop(); }); }
+void RuleScheduler::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void RuleScheduler::poke() {
   {
@@ -297,12 +302,14 @@ void RuleScheduler::loop() {
     lock.unlock();
     auto result = service_.run_rules();
     if (!result.ok()) {
-      std::fprintf(stderr, "lwc-hub: warning rules failed: %s\n", result.status().message().c_str());
+      std::fprintf(stderr, "lwc-hub: warning rules failed: %s\n",
+                   result.status().message().c_str());
     }
     lock.lock();
     ++runs_;
     // Sleep until the interval ends or a change arrives; then let a burst of pushes settle.
-    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return poked_ || stopping_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_),
+                 [&] { return poked_ || stopping_; });
     if (poked_ && !stopping_) {
       cv_.wait_for(lock, std::chrono::milliseconds(debounce_ms_), [&] { return stopping_; });
     }

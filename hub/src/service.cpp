@@ -157,8 +157,11 @@ Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, co
       Accounts::open(config.path("accounts.db"), clock, config.token_ttl_s * 1000,
                      LoginLimits{config.login_max_failures, config.login_window_s * 1000});
   if (!accounts.ok()) return accounts.status();
+  auto reader = Store::open(options, clock);
+  if (!reader.ok()) return reader.status();
   std::unique_ptr<HubService> service(
       new HubService(config, clock, std::move(store).value(), std::move(accounts).value()));
+  service->rules_reader_ = std::move(reader).value();
   service->status_feed_ = std::make_unique<StatusFeed>(service->events_, config.web.debounce_ms);
   LWC_RETURN_IF_ERROR(service->publish_rules_setting());
   return service;

@@ -58,8 +58,8 @@ class EventBus {
     Sink sink;
   };
   mutable std::mutex mu_;
-  uint64_t next_id_ = 1;                     // guarded by mu_
-  std::map<uint64_t, Subscriber> subs_;      // guarded by mu_
+  uint64_t next_id_ = 1;                 // guarded by mu_
+  std::map<uint64_t, Subscriber> subs_;  // guarded by mu_
 };
 
 // The public status feed: listens to `source` and publishes "event: status\ndata: {}\n\n" on its
@@ -115,11 +115,6 @@ class HubService {
   // "warnings_notified_seq"): a hub that stopped between writing a warning and handing it on
   // delivers it at the next start. Call once after set_warning_sink(). Returns how many.
   Result<size_t> hand_off_unnotified();
-  // The weekly Monday summary: on a Monday at or after the digest hour (Thai time), once per Monday,
-  // writes DATA_DIR/summaries/YYYY-MM-DD.json (Thai and English text per office) and
-  // YYYY-MM-DD.png (the chart, hub/include/lwc/hub/chart.h), and
-  // hands each office's text to the summary sink. run_rules() calls it; true when it produced one.
-  Result<bool> produce_weekly_summary(int64_t now_ms);
   // png: the status chart (empty when no Thai font is installed).
   using SummarySink = std::function<void(const std::string& office, const std::string& text_th,
                                          const std::string& text_en, const std::string& png,
@@ -165,6 +160,16 @@ class HubService {
   WarningSink warning_sink_;  // guarded by sink_mu_
   SummarySink summary_sink_;  // guarded by sink_mu_
   std::mutex rules_mu_;       // one rules run at a time
+  // A second connection to hub.db, for the rules' reads only (guarded by rules_mu_): reading every
+  // task, figure and acknowledgement takes a while at scale, and through its own snapshot (WAL)
+  // it never holds up pushes and pulls. Writing the verdicts still goes through store_.
+  std::unique_ptr<Store> rules_reader_;
+  Result<RuleInputs> read_rule_inputs();
+  // The weekly Monday summary: on a Monday at or after the digest hour (Thai time), once per
+  // Monday, writes DATA_DIR/summaries/YYYY-MM-DD.json (Thai and English text per office) and
+  // YYYY-MM-DD.png (the chart, hub/include/lwc/hub/chart.h), and hands each office's text to the
+  // summary sink. Only run_rules() calls it (rules_mu_ held); true when it produced one.
+  Result<bool> produce_weekly_summary(int64_t now_ms);
   std::unique_ptr<StatusFeed> status_feed_;  // after events_: stops before the bus goes
   // GET /v1/status answers by language and caller kind, with the store seq and time they were
   // computed at: many browsers fetching after one status event cost one computation (web.cpp).
