@@ -271,7 +271,17 @@ RuleScheduler::~RuleScheduler() {
 }
 
 void RuleScheduler::start() {
+  run_once();  // the hub serves with its warnings current, not a moment later
   thread_ = std::thread([this] { loop(); });
+}
+
+void RuleScheduler::run_once() {
+  auto result = service_.run_rules();
+  if (!result.ok()) {
+    std::fprintf(stderr, "lwc-hub: warning rules failed: %s\n", result.status().message().c_str());
+  }
+  std::lock_guard lock(mu_);
+  ++runs_;
 }
 
 void RuleScheduler::poke() {
@@ -299,14 +309,6 @@ uint64_t RuleScheduler::runs() const {
 void RuleScheduler::loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    lock.unlock();
-    auto result = service_.run_rules();
-    if (!result.ok()) {
-      std::fprintf(stderr, "lwc-hub: warning rules failed: %s\n",
-                   result.status().message().c_str());
-    }
-    lock.lock();
-    ++runs_;
     // Sleep until the interval ends or a change arrives; then let a burst of pushes settle.
     cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_),
                  [&] { return poked_ || stopping_; });
@@ -314,6 +316,10 @@ void RuleScheduler::loop() {
       cv_.wait_for(lock, std::chrono::milliseconds(debounce_ms_), [&] { return stopping_; });
     }
     poked_ = false;
+    if (stopping_) break;
+    lock.unlock();
+    run_once();
+    lock.lock();
   }
 }
 

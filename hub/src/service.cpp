@@ -159,9 +159,12 @@ Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, co
   if (!accounts.ok()) return accounts.status();
   auto reader = Store::open(options, clock);
   if (!reader.ok()) return reader.status();
+  auto puller = Store::open(options, clock);
+  if (!puller.ok()) return puller.status();
   std::unique_ptr<HubService> service(
       new HubService(config, clock, std::move(store).value(), std::move(accounts).value()));
   service->rules_reader_ = std::move(reader).value();
+  service->pull_reader_ = std::move(puller).value();
   service->status_feed_ = std::make_unique<StatusFeed>(service->events_, config.web.debounce_ms);
   LWC_RETURN_IF_ERROR(service->publish_rules_setting());
   return service;
@@ -381,8 +384,8 @@ Response HubService::pull(const Request& r, const Session& s) {
   }
   Result<PullPage> page = Status(Code::kInternal, "unset");
   {
-    std::lock_guard lock(store_mu_);
-    auto last = store_->committed_seq();
+    std::lock_guard lock(pull_mu_);
+    auto last = pull_reader_->committed_seq();
     if (!last.ok()) return error_response(last.status());
     if (*after > *last) {  // e.g. the hub was restored from an older copy: never skip silently
       return error_response(Status(Code::kConflict, "cursor " + std::to_string(*after) +
@@ -392,8 +395,8 @@ Response HubService::pull(const Request& r, const Session& s) {
     }
     // A device holds every version it wrote (it writes to its own store before it pushes), so its
     // own versions are never sent back to it.
-    page = read_pull_page(*store_, *after, read_filter(s.principal), static_cast<size_t>(*limit),
-                          s.device_id);
+    page = read_pull_page(*pull_reader_, *after, read_filter(s.principal),
+                          static_cast<size_t>(*limit), s.device_id);
   }
   if (!page.ok()) return error_response(page.status());
   Response out;

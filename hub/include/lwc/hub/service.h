@@ -17,7 +17,8 @@
 //   GET  /, /status, /letters[/ID], /web/FILE   the page files (assets/web, built into the hub)
 //
 // Thread-safety: handle() may be called from any thread. The Store is guarded by store_mu_
-// (one writer); Accounts and EventBus lock themselves.
+// (one writer); pulls and the rules read through connections of their own (pull_mu_, rules_mu_);
+// Accounts and EventBus lock themselves.
 #pragma once
 
 #include <atomic>
@@ -153,6 +154,10 @@ class HubService {
   const Clock& clock_;
   std::mutex store_mu_;
   std::unique_ptr<Store> store_;  // guarded by store_mu_
+  // Pulls read through a connection of their own (a WAL snapshot of committed changes), so a page
+  // is built while a push is being applied.
+  std::mutex pull_mu_;
+  std::unique_ptr<Store> pull_reader_;  // guarded by pull_mu_
   std::unique_ptr<Accounts> accounts_;
   EventBus events_;
   std::function<void()> on_change_;
@@ -188,9 +193,10 @@ class HubService {
   std::map<std::string, DeviceReport> reports_;  // guarded by reports_mu_: device id -> report
 };
 
-// Runs HubService::run_rules() on its own thread: every `interval_ms`, and shortly (debounce_ms)
-// after poke() — which the service's change listener calls on every applied push. Never runs on the
-// network thread; stop() (or the destructor) joins.
+// Runs HubService::run_rules(): once in start(), before it returns (so the hub serves with current
+// warnings), then on its own thread every `interval_ms`, and shortly (debounce_ms) after poke() —
+// which the service's change listener calls on every applied push. Never runs on the network
+// thread; stop() (or the destructor) joins.
 class RuleScheduler {
  public:
   RuleScheduler(HubService& service, int64_t interval_ms, int64_t debounce_ms = 200);
@@ -201,6 +207,7 @@ class RuleScheduler {
   uint64_t runs() const;
 
  private:
+  void run_once();
   void loop();
   HubService& service_;
   const int64_t interval_ms_, debounce_ms_;
