@@ -1,6 +1,5 @@
 #include "lwc/protocol.h"
 
-#include <initializer_list>
 #include <span>
 
 #include <simdjson.h>
