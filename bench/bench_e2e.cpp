@@ -17,6 +17,7 @@
 #include <fstream>
 #include <thread>
 
+#include "bench_hub.h"
 #include "lwc/calendar.h"
 #include "lwc/client/sync_worker.h"
 #include "lwc/client/transport.h"
@@ -34,60 +35,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void check(const Status& s) {
-  if (!s.ok()) throw std::runtime_error(s.to_string());
-}
-
 double since(std::chrono::steady_clock::time_point t0) {
   return Seconds(std::chrono::steady_clock::now() - t0).count();
 }
 
-struct Login {
-  std::string token, device;
-};
-Login login(client::Transport& t, const std::string& user, const std::string& pw) {
-  Login l{"", new_id()};
-  auto r = t.request("POST", "/v1/login",
-                     json{{"user", user}, {"password", pw}, {"device_id", l.device}}.dump(), "");
-  if (!r.ok() || r->status != 200) throw std::runtime_error("login failed");
-  l.token = json::parse(r->body)["token"];
-  return l;
-}
-
-// A hub in this process: HubService + the Beast server on 127.0.0.1:0, on its own thread.
-struct Hub {
-  fs::path dir;
-  hub::HubConfig config;
-  hub::PkiFiles pki;
-  std::unique_ptr<hub::HubService> service;
-  std::unique_ptr<hub::Server> server;
-  std::thread io;
-  std::string url;
-
-  explicit Hub(const std::string& name) {
-    dir = fs::temp_directory_path() / ("lwc-bench-" + name + "-" + new_id());
-    fs::create_directories(dir / "tls");
-    config.data_dir = dir.string();
-    config.listen = "127.0.0.1:0";
-    check(hub::generate_dev_pki((dir / "tls").string(), {"127.0.0.1"}, 2, &pki));
-    auto s = hub::HubService::open(config, process_clock());
-    check(s.status());
-    service = std::move(s).value();
-    check(service->accounts().add_user("maemo", Role::kDistrict, "5202", "", "maemo-password"));
-    auto srv = hub::Server::create(*service, config);
-    check(srv.status());
-    server = std::move(srv).value();
-    io = std::thread([this] { server->run(); });
-    url = "https://127.0.0.1:" + std::to_string(server->port());
-  }
-  ~Hub() {
-    server->stop();
-    io.join();
-    server.reset();
-    service.reset();
-    fs::remove_all(dir);
-  }
-};
+using bench::check;
+using bench::Hub;
+using bench::Login;
+using bench::login;
 
 struct Worker {
   std::unique_ptr<client::SyncWorker> worker;
@@ -108,6 +63,7 @@ struct Worker {
 
 json bench_records(int64_t records) {
   Hub hub("records");
+  hub.add_user("maemo", Role::kDistrict, "5202", "maemo-password");
   Worker a(hub, hub.dir / "a.db"), b(hub, hub.dir / "b.db");
   for (int i = 0; i < 1000; ++i) {  // both finished their first round; B holds the stream
     auto sa = a.worker->state(), sb = b.worker->state();
@@ -182,6 +138,7 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& i
 
 json bench_initial(int64_t changes) {
   Hub hub("initial");
+  hub.add_user("maemo", Role::kDistrict, "5202", "maemo-password");
   const std::string data = (hub.dir / "client").string();
   ChildResult enrolled = run_child({LWC_CLIENT_BIN, "--data", data, "enroll", "--hub", hub.url,
                                     "--ca", hub.pki.ca_cert, "--user", "maemo"},

@@ -1,8 +1,8 @@
 // Benchmark: event fan-out. S Server-Sent-Events subscribers (one libcurl multi handle in this
 // process, each stream its own TLS connection) hold GET /v1/events on an in-process hub over
-// HTTPS; another connection pushes one change P times. For every push: the time from just before the
-// push request is sent until each subscriber has received its "event: changes" (p50/p99 over all
-// deliveries), and until the LAST subscriber has it (p50/p99 over the pushes).
+// HTTPS; another connection pushes one change P times. For every push: the time from just before
+// the push request is sent until each subscriber has received its "event: changes" (p50/p99 over
+// all deliveries), and until the LAST subscriber has it (p50/p99 over the pushes).
 //
 // Usage: lwc_bench_fanout OUT.json [subscribers=1000] [pushes=30]
 #include <curl/curl.h>
@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "bench_hub.h"
 #include "lwc/client/transport.h"
 #include "lwc/hub/pki.h"
 #include "lwc/hub/server.h"
@@ -30,9 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void check(const Status& s) {
-  if (!s.ok()) throw std::runtime_error(s.to_string());
-}
+using bench::check;
 
 struct Subscriber {
   CURL* easy = nullptr;
@@ -62,7 +61,8 @@ size_t on_data(char* data, size_t size, size_t n, void* user) {
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
+  const size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
 }
 
@@ -80,27 +80,13 @@ int main(int argc, char** argv) {
   files.rlim_cur = files.rlim_max;
   setrlimit(RLIMIT_NOFILE, &files);
 
-  auto dir = fs::temp_directory_path() / ("lwc-bench-fanout-" + new_id());
-  fs::create_directories(dir / "tls");
-  hub::HubConfig config;
-  config.data_dir = dir.string();
-  config.listen = "127.0.0.1:0";
-  hub::PkiFiles pki;
-  check(hub::generate_dev_pki((dir / "tls").string(), {"127.0.0.1"}, 2, &pki));
-  auto service = hub::HubService::open(config, process_clock());
-  check(service.status());
-  check((*service)->accounts().add_user("maemo", Role::kDistrict, "5202", "", "maemo-password"));
-  auto server = hub::Server::create(**service, config);
-  check(server.status());
-  std::thread io([&] { (*server)->run(); });
-  const std::string url = "https://127.0.0.1:" + std::to_string((*server)->port());
+  auto hub = std::make_unique<bench::Hub>("fanout");
+  hub->add_user("maemo", Role::kDistrict, "5202", "maemo-password");
+  const std::string& url = hub->url;
+  const auto& pki = hub->pki;
 
   auto pusher = client::make_curl_transport({url, pki.ca_cert});
-  const std::string device = new_id();
-  auto r = pusher->request("POST", "/v1/login",
-                           json{{"user", "maemo"}, {"password", "maemo-password"}, {"device_id", device}}.dump(), "");
-  if (!r.ok() || r->status != 200) throw std::runtime_error("login failed");
-  const std::string token = json::parse(r->body)["token"];
+  const std::string token = bench::login(*pusher, "maemo", "maemo-password").token;
   const std::string auth = "Authorization: Bearer " + token;
 
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -137,10 +123,11 @@ int main(int argc, char** argv) {
     int hellos = 0;
     for (const Subscriber& s : subs) hellos += s.hello;
     if (hellos == subscribers) break;
-    if (SteadyClock::now() - c0 > std::chrono::seconds(120)) throw std::runtime_error("subscribers did not connect");
+    if (SteadyClock::now() - c0 > std::chrono::seconds(120))
+      throw std::runtime_error("subscribers did not connect");
   }
   const double connect_s = std::chrono::duration<double>(SteadyClock::now() - c0).count();
-  if ((*service)->events().size() < static_cast<size_t>(subscribers)) {
+  if (hub->service->events().size() < static_cast<size_t>(subscribers)) {
     throw std::runtime_error("the hub holds fewer streams than subscribers");
   }
 
@@ -150,8 +137,11 @@ int main(int argc, char** argv) {
     std::atomic<bool> done{false};
     SteadyClock::time_point t0;
     std::thread push([&] {
-      std::vector<Mutation> m = {{p + 1, Change{"measurement", row, "5202", "value",
-                                                FieldVersion{std::to_string(p), Hlc::from_parts(process_clock().now_ms(), 0), "", {}}}}};
+      std::vector<Mutation> m = {
+          {p + 1,
+           Change{"measurement", row, "5202", "value",
+                  FieldVersion{
+                      std::to_string(p), Hlc::from_parts(process_clock().now_ms(), 0), "", {}}}}};
       const std::string body = protocol::push_request(m);
       t0 = SteadyClock::now();
       auto resp = pusher->request("POST", "/v1/push", body, token);
@@ -173,11 +163,15 @@ int main(int argc, char** argv) {
         ++missing;
         continue;
       }
-      const double ms = std::chrono::duration<double, std::milli>(s.received[static_cast<size_t>(p)] - t0).count();
+      const double ms =
+          std::chrono::duration<double, std::milli>(s.received[static_cast<size_t>(p)] - t0)
+              .count();
       all_ms.push_back(ms);
       worst = std::max(worst, ms);
     }
-    if (missing > 0) throw std::runtime_error(std::to_string(missing) + " subscribers missed push " + std::to_string(p + 1));
+    if (missing > 0)
+      throw std::runtime_error(std::to_string(missing) + " subscribers missed push " +
+                               std::to_string(p + 1));
     last_ms.push_back(worst);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // pushes apart, not a storm
   }
@@ -188,22 +182,26 @@ int main(int argc, char** argv) {
   }
   curl_slist_free_all(headers);
   curl_multi_cleanup(multi);
-  (*server)->stop();
-  io.join();
-  fs::remove_all(dir);
+  hub.reset();
 
   const double p50 = percentile(all_ms, 0.5), p99 = percentile(all_ms, 0.99);
   const double last_p50 = percentile(last_ms, 0.5), last_p99 = percentile(last_ms, 0.99);
-  std::ofstream(argv[1]) << json{{"benchmark", "sse_fanout"}, {"subscribers", subscribers},
-                                 {"pushes", pushes}, {"connect_s", connect_s},
-                                 {"delivery_ms", {{"p50", p50}, {"p99", p99}, {"max", percentile(all_ms, 1.0)}}},
+  std::ofstream(argv[1]) << json{{"benchmark", "sse_fanout"},
+                                 {"subscribers", subscribers},
+                                 {"pushes", pushes},
+                                 {"connect_s", connect_s},
+                                 {"delivery_ms",
+                                  {{"p50", p50}, {"p99", p99}, {"max", percentile(all_ms, 1.0)}}},
                                  {"last_subscriber_ms", {{"p50", last_p50}, {"p99", last_p99}}},
                                  {"goal", {{"last_subscriber_p99_ms", 250}}},
-                                 {"goal_met", last_p99 < 250}}.dump()
+                                 {"goal_met", last_p99 < 250}}
+                                .dump()
                          << "\n";
-  std::printf("(c) fan-out to %d event streams (connected in %.1f s), %d pushes: each delivery "
-              "p50 %.1f ms, p99 %.1f ms; last subscriber p50 %.1f ms, p99 %.1f ms (goal p99 < 250 ms: %s)\n",
-              subscribers, connect_s, pushes, p50, p99, last_p50, last_p99,
-              last_p99 < 250 ? "met" : "NOT met");
+  std::printf(
+      "(c) fan-out to %d event streams (connected in %.1f s), %d pushes: each delivery "
+      "p50 %.1f ms, p99 %.1f ms; last subscriber p50 %.1f ms, p99 %.1f ms (goal p99 < 250 ms: "
+      "%s)\n",
+      subscribers, connect_s, pushes, p50, p99, last_p50, last_p99,
+      last_p99 < 250 ? "met" : "NOT met");
   return 0;
 }

@@ -1,12 +1,13 @@
-// Benchmark: push and pull throughput over real HTTPS (in-process hub on 127.0.0.1, libcurl client).
-// Pushes N field changes in batches of 1,000 from one district device, then pulls them all as a
-// fresh province client in pages of 10,000. Usage: lwc_bench_sync OUT.json [changes]
+// Benchmark: push and pull throughput over real HTTPS (in-process hub on 127.0.0.1, libcurl
+// client). Pushes N field changes in batches of 1,000 from one district device, then pulls them all
+// as a fresh province client in pages of 10,000. Usage: lwc_bench_sync OUT.json [changes]
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "bench_hub.h"
 #include "lwc/client/transport.h"
 #include "lwc/hub/demo.h"
 #include "lwc/hub/pki.h"
@@ -18,38 +19,17 @@ using namespace lwc;
 using Seconds = std::chrono::duration<double>;
 using nlohmann::json;
 
-namespace {
-void check(const Status& s) {
-  if (!s.ok()) throw std::runtime_error(s.to_string());
-}
-std::string login(client::Transport& t, const char* user, const char* pw) {
-  auto r = t.request("POST", "/v1/login",
-                     json{{"user", user}, {"password", pw}, {"device_id", new_id()}}.dump(), "");
-  if (!r.ok() || r->status != 200) throw std::runtime_error("login failed");
-  return json::parse(r->body)["token"];
-}
-}  // namespace
+using bench::check;
+using bench::login;
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const int64_t n = argc > 2 ? std::stoll(argv[2]) : 200'000;
-  auto dir = std::filesystem::temp_directory_path() / ("lwc-bench-sync-" + new_id());
-  std::filesystem::create_directories(dir / "tls");
-  hub::HubConfig config;
-  config.data_dir = dir.string();
-  config.listen = "127.0.0.1:0";
-  hub::PkiFiles pki;
-  check(hub::generate_dev_pki((dir / "tls").string(), {"127.0.0.1"}, 2, &pki));
-  auto service = hub::HubService::open(config, process_clock());
-  check(service.status());
-  check((*service)->accounts().add_user("bench", Role::kDistrict, "5202", "", "bench-password"));
-  check((*service)->accounts().add_user("reader", Role::kProvince, "", "", "reader-password"));
-  auto server = hub::Server::create(**service, config);
-  check(server.status());
-  std::thread io([&] { (*server)->run(); });
-  const std::string url = "https://127.0.0.1:" + std::to_string((*server)->port());
-  auto t = client::make_curl_transport({url, pki.ca_cert});
-  const std::string token = login(*t, "bench", "bench-password");
+  auto hub = std::make_unique<bench::Hub>("sync");
+  hub->add_user("bench", Role::kDistrict, "5202", "bench-password");
+  hub->add_user("reader", Role::kProvince, "", "reader-password");
+  auto t = client::make_curl_transport({hub->url, hub->pki.ca_cert});
+  const std::string token = login(*t, "bench", "bench-password").token;
 
   // Prepare the bodies first: the clock stamps are what a client would send.
   std::vector<std::string> bodies;
@@ -57,25 +37,35 @@ int main(int argc, char** argv) {
   for (int64_t i = 0; i < n; i += 1000) {
     std::vector<Mutation> batch;
     for (int64_t j = i; j < std::min(n, i + 1000); ++j) {
-      batch.push_back({j + 1, Change{"measurement", name_id({"bench", std::to_string(j / 5)}), "5202",
-                                     j % 5 == 0 ? "value" : j % 5 == 1 ? "collected" : j % 5 == 2 ? "entered" : j % 5 == 3 ? "updated" : "source",
-                                     FieldVersion{j % 5 == 4 ? "\"bench\"" : std::to_string(j), Hlc::from_parts(wall, static_cast<uint32_t>(j % 60000)), "", {}}}});
+      batch.push_back(
+          {j + 1, Change{"measurement", name_id({"bench", std::to_string(j / 5)}), "5202",
+                         j % 5 == 0   ? "value"
+                         : j % 5 == 1 ? "collected"
+                         : j % 5 == 2 ? "entered"
+                         : j % 5 == 3 ? "updated"
+                                      : "source",
+                         FieldVersion{j % 5 == 4 ? "\"bench\"" : std::to_string(j),
+                                      Hlc::from_parts(wall, static_cast<uint32_t>(j % 60000)),
+                                      "",
+                                      {}}}});
     }
     bodies.push_back(protocol::push_request(batch));
   }
   auto t0 = std::chrono::steady_clock::now();
   for (const std::string& b : bodies) {
     auto r = t->request("POST", "/v1/push", b, token);
-    if (!r.ok() || r->status != 200) throw std::runtime_error("push failed: " + (r.ok() ? r->body : r.status().to_string()));
+    if (!r.ok() || r->status != 200)
+      throw std::runtime_error("push failed: " + (r.ok() ? r->body : r.status().to_string()));
   }
   const double push_s = Seconds(std::chrono::steady_clock::now() - t0).count();
 
-  auto reader = client::make_curl_transport({url, pki.ca_cert});
-  const std::string reader_token = login(*reader, "reader", "reader-password");
+  auto reader = client::make_curl_transport({hub->url, hub->pki.ca_cert});
+  const std::string reader_token = login(*reader, "reader", "reader-password").token;
   int64_t cursor = 0, pulled = 0;
   t0 = std::chrono::steady_clock::now();
   while (true) {
-    auto r = reader->request("GET", "/v1/pull?after=" + std::to_string(cursor) + "&limit=10000", "", reader_token);
+    auto r = reader->request("GET", "/v1/pull?after=" + std::to_string(cursor) + "&limit=10000", "",
+                             reader_token);
     if (!r.ok() || r->status != 200) throw std::runtime_error("pull failed");
     auto page = protocol::parse_pull_response(r->body);
     check(page.status());
@@ -84,20 +74,25 @@ int main(int argc, char** argv) {
     if (!page->more) break;
   }
   const double pull_s = Seconds(std::chrono::steady_clock::now() - t0).count();
-  (*server)->stop();
-  io.join();
-  std::filesystem::remove_all(dir);
+  hub.reset();
 
   const double push_rate = n / push_s, pull_rate = pulled / pull_s;
-  std::ofstream(argv[1]) << json{{"benchmark", "https_push_pull"}, {"changes", n}, {"push_batch", 1000},
-                                 {"push_s", push_s}, {"push_changes_per_s", push_rate},
-                                 {"pulled", pulled}, {"pull_page", 10000}, {"pull_s", pull_s},
+  std::ofstream(argv[1]) << json{{"benchmark", "https_push_pull"},
+                                 {"changes", n},
+                                 {"push_batch", 1000},
+                                 {"push_s", push_s},
+                                 {"push_changes_per_s", push_rate},
+                                 {"pulled", pulled},
+                                 {"pull_page", 10000},
+                                 {"pull_s", pull_s},
                                  {"pull_changes_per_s", pull_rate},
                                  {"goal", {{"push_changes_per_s", 100000}}},
-                                 {"goal_met", push_rate >= 100000}}.dump()
+                                 {"goal_met", push_rate >= 100000}}
+                                .dump()
                          << "\n";
   std::printf("push over HTTPS: %lld changes in %.2f s = %.0f changes/s (goal >= 100000: %s)\n",
-              static_cast<long long>(n), push_s, push_rate, push_rate >= 100000 ? "met" : "NOT met");
+              static_cast<long long>(n), push_s, push_rate,
+              push_rate >= 100000 ? "met" : "NOT met");
   std::printf("pull over HTTPS: %lld changes in %.2f s = %.0f changes/s\n",
               static_cast<long long>(pulled), pull_s, pull_rate);
   return 0;
