@@ -674,6 +674,15 @@ namespace {
 
 // The window's life after it opened: the ImGui context (on the atlas font_job builds), the
 // backends, the loop, the backends' shutdown. Returns the exit code.
+// Draws ImGui's rendered frame over the window's background; the framebuffer size in *w, *h.
+void draw_frame(GLFWwindow* window, int* w, int* h) {
+  glfwGetFramebufferSize(window, w, h);
+  glViewport(0, 0, *w, *h);
+  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
 int run_window(App& app, std::future<FontAtlas>& font_job, FontAtlas& fonts, Bench& bench) {
   const GuiOptions& options = app.options;
   GLFWwindow* window = app.window;
@@ -733,11 +742,7 @@ int run_window(App& app, std::future<FontAtlas>& font_job, FontAtlas& fonts, Ben
     ImGui::Render();
     if (first) bench.mark("first_frame_built");
     int fb_w, fb_h;
-    glfwGetFramebufferSize(window, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    draw_frame(window, &fb_w, &fb_h);
     app.finish_frame(fb_w, fb_h);
     if (first) bench.mark("first_frame_rendered");
 
@@ -795,11 +800,7 @@ int run_baseline(GLFWwindow* window, Bench& bench, const std::string& out) {
     ImGui::End();
     ImGui::Render();
     int fb_w, fb_h;
-    glfwGetFramebufferSize(window, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    draw_frame(window, &fb_w, &fb_h);
     glfwSwapBuffers(window);
     ++frames;
     if (bench.frame(true)) break;
