@@ -5,36 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client_process.h"
 #include "process.h"
 #include "temp_dir.h"
 
 using namespace lwc::test;
 using nlohmann::json;
-
-namespace {
-
-struct ClientProcess {
-  std::string dir;
-  RunResult cli(const std::vector<std::string>& args, const std::string& input = "",
-                const std::vector<std::string>& env = {}) const {
-    std::vector<std::string> argv = {LWC_CLIENT_BIN, "--data", dir};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, input, env);
-  }
-  void enroll(const HubProcess& hub, const std::string& user, const std::string& password) const {
-    RunResult r = cli({"enroll", "--hub", hub.url(), "--ca", hub.ca(), "--user", user}, password + "\n");
-    INFO(r.out);
-    REQUIRE(r.exit_code == 0);
-  }
-  void ok(const std::vector<std::string>& args) const {
-    RunResult r = cli(args);
-    INFO(args.front() << ": " << r.out);
-    REQUIRE(r.exit_code == 0);
-  }
-  json status() const { return json::parse(cli({"status", "--json"}).out); }
-};
-
-}  // namespace
 
 TEST_CASE("e2e client: offline districts and province converge with the hub, conflict kept",
           "[e2e][client]") {
@@ -50,8 +26,10 @@ TEST_CASE("e2e client: offline districts and province converge with the hub, con
 
   // The hub goes down; everyone keeps working.
   hub.stop(SIGTERM);
-  maemo_a.ok({"budget", "set", "--work-group", "strategy", "--amount", "300000", "--as-of", "2026-11-24"});
-  maemo_b.ok({"budget", "set", "--work-group", "strategy", "--amount", "310000", "--as-of", "2026-11-24"});
+  maemo_a.ok(
+      {"budget", "set", "--work-group", "strategy", "--amount", "300000", "--as-of", "2026-11-24"});
+  maemo_b.ok(
+      {"budget", "set", "--work-group", "strategy", "--amount", "310000", "--as-of", "2026-11-24"});
   maemo_b.ok({"bmn", "set", "--collected", "900", "--entered", "850", "--updated", "400"});
   mueang.ok({"budget", "set", "--work-group", "economy", "--amount", "120000"});
   thoen.ok({"bmn", "set", "--collected", "1200", "--entered", "1000", "--updated", "700"});
@@ -83,11 +61,14 @@ TEST_CASE("e2e client: offline districts and province converge with the hub, con
   const std::string all = hub.cli({"export", "--json"}).out;
   CHECK(province.cli({"export", "--json"}).out == all);
   for (const ClientProcess* c : {&maemo_a, &maemo_b}) {
-    CHECK(c->cli({"export", "--json"}).out == hub.cli({"export", "--json", "--district", "5202"}).out);
+    CHECK(c->cli({"export", "--json"}).out ==
+          hub.cli({"export", "--json", "--district", "5202"}).out);
     CHECK(c->status()["pending_mutations"] == 0);
   }
-  CHECK(mueang.cli({"export", "--json"}).out == hub.cli({"export", "--json", "--district", "5201"}).out);
-  CHECK(thoen.cli({"export", "--json"}).out == hub.cli({"export", "--json", "--district", "5208"}).out);
+  CHECK(mueang.cli({"export", "--json"}).out ==
+        hub.cli({"export", "--json", "--district", "5201"}).out);
+  CHECK(thoen.cli({"export", "--json"}).out ==
+        hub.cli({"export", "--json", "--district", "5208"}).out);
   // Districts do not see each other.
   CHECK(mueang.cli({"export", "--json"}).out.find("\"scope\":\"5208\"") == std::string::npos);
 
@@ -98,32 +79,45 @@ TEST_CASE("e2e client: offline districts and province converge with the hub, con
   json list = json::parse(conflicts.out);
   REQUIRE(list.size() == 1);
   CHECK(list[0]["field"] == "value");
-  std::set<double> values = {list[0]["winner"]["value"].get<double>(), list[0]["loser"]["value"].get<double>()};
+  std::set<double> values = {list[0]["winner"]["value"].get<double>(),
+                             list[0]["loser"]["value"].get<double>()};
   CHECK(values == std::set<double>{300000, 310000});
 }
 
-TEST_CASE("e2e client: a cross-district entry is refused locally, a far-ahead clock is refused clearly",
-          "[e2e][client]") {
+TEST_CASE(
+    "e2e client: a cross-district entry is refused locally, a far-ahead clock is refused clearly",
+    "[e2e][client]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"));
   ClientProcess maemo{dir.file("maemo")};
   maemo.enroll(hub, "maemo", "lwc-5202-2570");
-  RunResult other = maemo.cli({"budget", "set", "--work-group", "strategy", "--amount", "1", "--district", "5201"});
+  RunResult other = maemo.cli(
+      {"budget", "set", "--work-group", "strategy", "--amount", "1", "--district", "5201"});
   CHECK(other.exit_code != 0);
   CHECK_THAT(other.out, Catch::Contains("may not write"));
 
   // Three days behind: still accepted, and its own edits keep their order.
   const std::vector<std::string> behind = {"LWC_TIME_OFFSET_MS=-259200000"};
-  REQUIRE(maemo.cli({"budget", "set", "--work-group", "strategy", "--amount", "10", "--as-of", "2026-11-20"}, "", behind).exit_code == 0);
-  REQUIRE(maemo.cli({"budget", "set", "--work-group", "strategy", "--amount", "20", "--as-of", "2026-11-20"}, "", behind).exit_code == 0);
+  REQUIRE(maemo
+              .cli({"budget", "set", "--work-group", "strategy", "--amount", "10", "--as-of",
+                    "2026-11-20"},
+                   "", behind)
+              .exit_code == 0);
+  REQUIRE(maemo
+              .cli({"budget", "set", "--work-group", "strategy", "--amount", "20", "--as-of",
+                    "2026-11-20"},
+                   "", behind)
+              .exit_code == 0);
   REQUIRE(maemo.cli({"sync"}, "", behind).exit_code == 0);
   hub.stop(SIGTERM);
-  CHECK_THAT(hub.cli({"export", "--json", "--district", "5202"}).out, Catch::Contains("\"value\":{\"value\":20.0"));
+  CHECK_THAT(hub.cli({"export", "--json", "--district", "5202"}).out,
+             Catch::Contains("\"value\":{\"value\":20.0"));
   hub.start();
 
   // A day ahead (the hub allows 300 s): a clear error, nothing pushed.
   const std::vector<std::string> ahead = {"LWC_TIME_OFFSET_MS=86400000"};
-  REQUIRE(maemo.cli({"budget", "set", "--work-group", "strategy", "--amount", "30"}, "", ahead).exit_code == 0);
+  REQUIRE(maemo.cli({"budget", "set", "--work-group", "strategy", "--amount", "30"}, "", ahead)
+              .exit_code == 0);
   RunResult skew = maemo.cli({"sync"}, "", ahead);
   CHECK(skew.exit_code != 0);
   CHECK_THAT(skew.out, Catch::Contains("clock is 86400 s ahead"));

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client_process.h"
 #include "lwc/clock.h"
 #include "lwc/gzip.h"
 #include "lwc/hlc.h"
@@ -32,35 +33,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ClientProcess {
-  std::string dir;
-  RunResult cli(const std::vector<std::string>& args, const std::string& input = "",
-                const std::vector<std::string>& env = {}) const {
-    std::vector<std::string> argv = {LWC_CLIENT_BIN, "--data", dir};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, input, env);
-  }
-  void enroll(const HubProcess& hub, const std::string& user, const std::string& password) const {
-    RunResult r =
-        cli({"enroll", "--hub", hub.url(), "--ca", hub.ca(), "--user", user}, password + "\n");
-    INFO(r.out);
-    REQUIRE(r.exit_code == 0);
-  }
-  void ok(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) const {
-    RunResult r = cli(args, "", env);
-    INFO(args.front() << ": " << r.out);
-    REQUIRE(r.exit_code == 0);
-  }
-  json status() const {
-    RunResult r = cli({"status", "--json"});
-    INFO(r.out);
-    REQUIRE(r.exit_code == 0);
-    return json::parse(r.out);
-  }
-  std::string db() const { return dir + "/client.db"; }
-  std::string exported() const { return cli({"export", "--json"}).out; }
-};
 
 // One integer from a SQLite file, read by another process while its owner may be running (WAL) or
 // after its owner was killed (opening read-write lets SQLite recover the WAL).
