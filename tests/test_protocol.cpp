@@ -6,9 +6,11 @@
 using namespace lwc;
 using nlohmann::json;
 
-TEST_CASE("protocol: a push batch survives the round trip and is stamped with the device", "[protocol]") {
+TEST_CASE("protocol: a push batch survives the round trip and is stamped with the device",
+          "[protocol]") {
   Mutation m{7, Change{"measurement", new_id(), "5202", "source",
-                       FieldVersion{"\"GFMIS ระบบ\"", Hlc::from_parts(1795600000000, 2), "ignored", Hlc::from_parts(1795599999000, 0)}}};
+                       FieldVersion{"\"GFMIS ระบบ\"", Hlc::from_parts(1795600000000, 2), "ignored",
+                                    Hlc::from_parts(1795599999000, 0)}}};
   std::string body = protocol::push_request({m});
   auto parsed = protocol::parse_push_request(body, "dev-1");
   REQUIRE(parsed.ok());
@@ -20,21 +22,25 @@ TEST_CASE("protocol: a push batch survives the round trip and is stamped with th
 }
 
 TEST_CASE("protocol: strict parsing names the offending member", "[protocol]") {
-  auto p = [](const char* text) {
-    return protocol::parse_push_request(text, "d").status();
-  };
+  auto p = [](const char* text) { return protocol::parse_push_request(text, "d").status(); };
   CHECK(p(R"({"mutations":[{"counter":1}]})").message() == "mutations[0].table is missing");
-  CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":"5","base":0}]})")
-            .message() == "mutations[0].hlc must be an integer");
-  CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":5,"base":0,"x":1}]})")
-            .message() == "mutations[0].x is not a known member");
-  CHECK(p(R"({"mutations":[{"counter":2,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":0},
+  CHECK(
+      p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":"5","base":0}]})")
+          .message() == "mutations[0].hlc must be an integer");
+  CHECK(
+      p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":5,"base":0,"x":1}]})")
+          .message() == "mutations[0].x is not a known member");
+  CHECK(
+      p(R"({"mutations":[{"counter":2,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":0},
                            {"counter":2,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":0}]})")
-            .message() == "mutations[1].counter must be positive and increasing");
-  CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":117637000000000000}]})")
-            .code() == Code::kInvalidArgument);
-  CHECK(p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":1795600000000,"base":0}]})")
-            .message() == "mutations[0].hlc must be a packed HLC, (wall ms << 16) | counter, after 2020");
+          .message() == "mutations[1].counter must be positive and increasing");
+  CHECK(
+      p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":117637000000000000,"base":117637000000000000}]})")
+          .code() == Code::kInvalidArgument);
+  CHECK(
+      p(R"({"mutations":[{"counter":1,"table":"t","id":"i","scope":"s","field":"f","value":1,"hlc":1795600000000,"base":0}]})")
+          .message() ==
+      "mutations[0].hlc must be a packed HLC, (wall ms << 16) | counter, after 2020");
   CHECK(protocol::parse_json("{").status().code() == Code::kMalformed);
 }
 
@@ -51,8 +57,9 @@ TEST_CASE("protocol: push and pull responses round-trip", "[protocol]") {
   CHECK((*back)[1].kind == MutationResult::Kind::kDuplicate);
 
   PullPage page;
-  page.changes.push_back({42, Change{"task", new_id(), "province", "due",
-                                     FieldVersion{"\"2026-12-01\"", Hlc::from_parts(1795600000000, 1), "hub", {}}}});
+  page.changes.push_back(
+      {42, Change{"task", new_id(), "province", "due",
+                  FieldVersion{"\"2026-12-01\"", Hlc::from_parts(1795600000000, 1), "hub", {}}}});
   page.next_cursor = 42;
   page.more = true;
   auto pulled = protocol::parse_pull_response(protocol::pull_response(page));
@@ -67,10 +74,14 @@ namespace {
 std::string dom_pull_page(const PullPage& page) {
   json list = json::array();
   for (const SeqChange& c : page.changes) {
-    list.push_back(json{{"seq", c.seq}, {"table", c.change.table}, {"id", c.change.row_id},
-                        {"scope", c.change.scope}, {"field", c.change.field},
+    list.push_back(json{{"seq", c.seq},
+                        {"table", c.change.table},
+                        {"id", c.change.row_id},
+                        {"scope", c.change.scope},
+                        {"field", c.change.field},
                         {"value", json::parse(c.change.version.value)},
-                        {"hlc", c.change.version.hlc.packed}, {"base", c.change.version.base.packed},
+                        {"hlc", c.change.version.hlc.packed},
+                        {"base", c.change.version.base.packed},
                         {"device", c.change.version.device}});
   }
   return json{{"changes", list}, {"next_cursor", page.next_cursor}, {"more", page.more}}.dump();
@@ -80,10 +91,21 @@ std::string dom_pull_page(const PullPage& page) {
 TEST_CASE("protocol: every kind of value crosses a pull page unchanged, and the text is JSON",
           "[protocol]") {
   // Canonical values as the store holds them (nlohmann::json::dump()).
-  const std::vector<std::string> values = {
-      "null", "true", "false", "0", "-17", "9223372036854775807", "18446744073709551615", "1250000.5",
-      "1e-07", "\"\"", "\"ราคา \\\"ก\\\" \\\\ \\n\\t\\u0001 ✓\"", "[]", "{}",
-      R"([1,"a",{"b":[true,null,2.5]},[]])", R"({"districts":["5201","5202"],"n":{"x":-1}})"};
+  const std::vector<std::string> values = {"null",
+                                           "true",
+                                           "false",
+                                           "0",
+                                           "-17",
+                                           "9223372036854775807",
+                                           "18446744073709551615",
+                                           "1250000.5",
+                                           "1e-07",
+                                           "\"\"",
+                                           "\"ราคา \\\"ก\\\" \\\\ \\n\\t\\u0001 ✓\"",
+                                           "[]",
+                                           "{}",
+                                           R"([1,"a",{"b":[true,null,2.5]},[]])",
+                                           R"({"districts":["5201","5202"],"n":{"x":-1}})"};
   PullPage page;
   int64_t seq = 100;
   for (const std::string& v : values) {
@@ -107,11 +129,13 @@ TEST_CASE("protocol: every kind of value crosses a pull page unchanged, and the 
   std::string spaced = json::parse(text).dump(2);
   auto again = protocol::parse_pull_response(spaced);
   REQUIRE(again.ok());
-  for (size_t i = 0; i < values.size(); ++i) CHECK(again->changes[i].change == page.changes[i].change);
+  for (size_t i = 0; i < values.size(); ++i)
+    CHECK(again->changes[i].change == page.changes[i].change);
   CHECK(protocol::parse_pull_response(R"({"more":false,"next_cursor":0,"changes":[
       {"seq":1,"table":"t","id":"i","scope":"s","field":"f","value":"\u0e01\/","hlc":117637000000000000,
        "base":0,"device":"d"}]})")
-            ->changes[0].change.version.value == "\"ก/\"");
+            ->changes[0]
+            .change.version.value == "\"ก/\"");
 }
 
 TEST_CASE("protocol: the streaming reader refuses what the document reader refused", "[protocol]") {
@@ -146,6 +170,17 @@ TEST_CASE("protocol: the streaming reader refuses what the document reader refus
   CHECK(with("hlc", "18446744073709551615").message() == "mutations[0].hlc must be an integer");
   CHECK(with("base", "-1").message() == "mutations[0].base must be 0 or an earlier hlc");
   CHECK(with("value", R"({"deep":[[[{"x":null}]]]})").ok());
+  // A value simdjson only skims must still be JSON: a leading zero, a raw control character.
+  auto raw_value = [&](const std::string& text) {
+    std::string body = good;
+    body.replace(body.find("\"value\":1"), 9, "\"value\":" + text);
+    return push("{\"mutations\":[" + body + "]}");
+  };
+  CHECK(raw_value("1").ok());
+  CHECK(raw_value("01").code() == Code::kMalformed);
+  CHECK(raw_value("1.5.2").code() == Code::kMalformed);
+  CHECK(raw_value("\"a\x01b\"").code() == Code::kMalformed);
+  CHECK(raw_value("[1,]").code() == Code::kMalformed);
   CHECK(push(R"({"mutations":[{"counter":1,"counter":2}]})").message() ==
         "mutations[0].counter is given twice");
   std::string three = "{\"mutations\":[" + good;
@@ -163,7 +198,8 @@ TEST_CASE("protocol: the streaming reader refuses what the document reader refus
 
   auto pull = [](std::string_view text) { return protocol::parse_pull_response(text).status(); };
   CHECK(pull(R"({"changes":[],"more":false})").message() == "body.next_cursor is missing");
-  CHECK(pull(R"({"changes":[],"more":1,"next_cursor":0})").message() == "body.more must be a boolean");
+  CHECK(pull(R"({"changes":[],"more":1,"next_cursor":0})").message() ==
+        "body.more must be a boolean");
   CHECK(pull(R"({"changes":[{"seq":1}],"more":false,"next_cursor":0})").message() ==
         "changes[0].table is missing");
   auto results = [](std::string_view text) { return protocol::parse_push_response(text).status(); };
