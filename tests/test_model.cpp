@@ -34,11 +34,13 @@ TEST_CASE("reference data: the 13 districts of Lampang load from assets", "[mode
 }
 
 TEST_CASE("reference data: malformed files are refused with a reason", "[model]") {
-  auto r = parse_districts(nlohmann::json::parse(R"({"districts":[{"code":"9999","name_th":"x","name_en":"y"}]})"));
+  auto r = parse_districts(
+      nlohmann::json::parse(R"({"districts":[{"code":"9999","name_th":"x","name_en":"y"}]})"));
   CHECK(r.status().code() == Code::kInvalidArgument);
   CHECK(parse_districts(nlohmann::json::parse("[]")).status().code() == Code::kInvalidArgument);
-  CHECK(parse_work_groups(nlohmann::json::parse(R"({"work_groups":[{"key":1}]})")).status().code() ==
-        Code::kInvalidArgument);
+  CHECK(
+      parse_work_groups(nlohmann::json::parse(R"({"work_groups":[{"key":1}]})")).status().code() ==
+      Code::kInvalidArgument);
 }
 
 TEST_CASE("validate: a district writes its own rows", "[model][jurisdiction]") {
@@ -47,7 +49,8 @@ TEST_CASE("validate: a district writes its own rows", "[model][jurisdiction]") {
   CHECK(validate_change(make("ack", "5202", "kind", "\"ack\""), kMaeMo).ok());
 }
 
-TEST_CASE("validate: a district cannot write another district or province data", "[model][jurisdiction]") {
+TEST_CASE("validate: a district cannot write another district or province data",
+          "[model][jurisdiction]") {
   auto other = validate_change(make("measurement", "5201", "value", "1"), kMaeMo);
   CHECK(other.code() == Code::kPermissionDenied);
   CHECK_THAT(other.message(), Catch::Contains("5202 may not write measurement rows of 5201"));
@@ -63,7 +66,8 @@ TEST_CASE("validate: a district cannot write another district or province data",
         Code::kPermissionDenied);
 }
 
-TEST_CASE("validate: province writes reference data, targets and reviews, executive reads", "[model][jurisdiction]") {
+TEST_CASE("validate: province writes reference data, targets and reviews, executive reads",
+          "[model][jurisdiction]") {
   CHECK(validate_change(make("target", "province", "value", "30"), kProvince).ok());
   CHECK(validate_change(make("measurement", "5205", "review", "\"returned\""), kProvince).ok());
   CHECK(validate_change(make("target", "province", "value", "30"), kExecutive).code() ==
@@ -102,6 +106,60 @@ TEST_CASE("validate: unknown names, bad ids, scopes and wrong types are typed er
   CHECK(validate_change(make("measurement", "5202", "value", "null"), kMaeMo).ok());
 }
 
+TEST_CASE("validate: a plain token and the same value written otherwise get one verdict",
+          "[model]") {
+  // Plain tokens are typed without a parse; escapes, floats and lists are parsed. Both must agree.
+  struct Case {
+    const char* table;
+    const char* scope;
+    const char* field;
+    std::string value;
+    bool ok;
+  };
+  const Case cases[] = {
+      {"measurement", "5202", "district", "\"5202\"", true},
+      {"measurement", "5202", "district", "\"520\\u0032\"", true},  // "5202", escaped
+      {"measurement", "5202", "district", "\"5201\"", false},
+      {"measurement", "5202", "district", "\"520\\u0031\"", false},
+      {"measurement", "5202", "collected", "12", true},
+      {"measurement", "5202", "collected", "-3", true},  // the type only; entries refuse negatives
+      {"measurement", "5202", "collected", "1234567890123456789", true},  // 19 digits: parsed
+      {"measurement", "5202", "collected", "012", false},                 // not JSON
+      {"measurement", "5202", "collected", "1e3", false},                 // a float
+      {"measurement", "5202", "collected", "1.5", false},
+      {"measurement", "5202", "collected", "\"12\"", false},
+      {"measurement", "5202", "collected", "-", false},
+      {"measurement", "5202", "value", "12", true},
+      {"measurement", "5202", "value", "1.5", true},
+      {"submission", "5202", "doc_ref", "\"ลป 0020\"", true},
+      {"submission", "5202", "doc_ref", "\"a\\nb\"", true},
+      {"submission", "5202", "doc_ref", "\"\"", true},
+      {"submission", "5202", "doc_ref", "\"\xff\"", false},   // not UTF-8
+      {"submission", "5202", "doc_ref", "\"a\x01\"", false},  // a raw control character
+      {"submission", "5202", "doc_ref", "\"a\"b\"", false},
+      {"submission", "5202", "doc_ref", "\"abc", false},
+      {"submission", "5202", "doc_ref", "\"", false},
+      {"submission", "5202", "doc_ref", "7", false},
+      {"submission", "5202", "doc_ref", "null", true},
+      {"task", "province", "due", "\"2026-12-01\"", true},
+      {"task", "province", "due", "\"2026-12-0\\u0031\"", true},
+      {"task", "province", "due", "\"2026-12-32\"", false},
+      {"task", "province", "districts", "[\"5201\"]", true},
+      {"task", "province", "districts", "\"5201\"", false},
+      {"measurement", "5202", "_deleted", "true", true},
+      {"measurement", "5202", "_deleted", "false", true},
+      {"measurement", "5202", "_deleted", "1", false},
+      {"measurement", "5202", "_deleted", "\"true\"", false},
+      {"measurement", "5202", "_deleted", "tru", false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.table << "." << c.field << " = " << c.value);
+    Status s = validate_change(make(c.table, c.scope, c.field, c.value), kProvince);
+    CHECK(s.ok() == c.ok);
+    if (!c.ok) CHECK(s.code() == Code::kInvalidArgument);
+  }
+}
+
 TEST_CASE("read filter: a district sees its own and province rows only", "[model][jurisdiction]") {
   ScopeFilter f = read_filter(kMaeMo);
   CHECK(f.allows("5202"));
@@ -127,7 +185,8 @@ TEST_CASE("verification binds to the version it judged", "[model]") {
   set("state", "\"submitted\"", Hlc::from_parts(11, 0));
   CHECK(verification_state(row, {"value"}) == Verification::kSubmitted);
   set("review", "\"verified\"", Hlc::from_parts(20, 0));
-  set("review_version", std::to_string(reviewed_version(row, {"value"}).packed), Hlc::from_parts(20, 1));
+  set("review_version", std::to_string(reviewed_version(row, {"value"}).packed),
+      Hlc::from_parts(20, 1));
   CHECK(verification_state(row, {"value"}) == Verification::kVerified);
   // The district edits the figure after verification: it is no longer verified.
   set("value", "140", Hlc::from_parts(30, 0));

@@ -1,6 +1,9 @@
 #include "lwc/model.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
+#include <optional>
 
 #include "lwc/calendar.h"
 #include "lwc/id.h"
@@ -19,7 +22,7 @@ void add_common(std::vector<FieldSpec>& f, Writer deleter) {
 
 // Province review of a district's figure, bound to the version it judged.
 void add_review(std::vector<FieldSpec>& f) {
-  f.push_back({"review", F::kString, W::kProvince});          // "verified" | "returned"
+  f.push_back({"review", F::kString, W::kProvince});           // "verified" | "returned"
   f.push_back({"review_version", F::kInteger, W::kProvince});  // packed HLC of the judged value
   f.push_back({"reviewed_by", F::kString, W::kProvince});
   f.push_back({"reviewed_at", F::kTime, W::kProvince});
@@ -42,7 +45,7 @@ std::vector<TableSpec> build_schema() {
          {"name_th", F::kString, W::kProvince},
          {"name_en", F::kString, W::kProvince}});
   table("indicator", false,
-        {{"key", F::kString, W::kProvince},  // "budget_disbursement", "bmn_progress", ...
+        {{"key", F::kString, W::kProvince},   // "budget_disbursement", "bmn_progress", ...
          {"kind", F::kString, W::kProvince},  // "budget" | "bmn" | "count"
          {"name_th", F::kString, W::kProvince},
          {"name_en", F::kString, W::kProvince},
@@ -66,10 +69,10 @@ std::vector<TableSpec> build_schema() {
       {"district", F::kString, W::kOwner},
       {"work_group_id", F::kString, W::kOwner},
       {"period", F::kString, W::kOwner},
-      {"value", F::kNumber, W::kOwner},        // budget: baht disbursed (cumulative)
-      {"collected", F::kInteger, W::kOwner},   // BMN households collected
-      {"entered", F::kInteger, W::kOwner},     // BMN households recorded
-      {"updated", F::kInteger, W::kOwner},     // BMN households updated/verified
+      {"value", F::kNumber, W::kOwner},       // budget: baht disbursed (cumulative)
+      {"collected", F::kInteger, W::kOwner},  // BMN households collected
+      {"entered", F::kInteger, W::kOwner},    // BMN households recorded
+      {"updated", F::kInteger, W::kOwner},    // BMN households updated/verified
       {"as_of", F::kTime, W::kOwner},
       {"source", F::kString, W::kOwner},
       {"entered_by", F::kString, W::kOwner},
@@ -78,8 +81,8 @@ std::vector<TableSpec> build_schema() {
   add_review(measurement);
   table("measurement", true, std::move(measurement));
   std::vector<FieldSpec> submission = {
-      {"task_id", F::kString, W::kOwner},       {"district", F::kString, W::kOwner},
-      {"submitted_at", F::kTime, W::kOwner},    {"submitted_by", F::kString, W::kOwner},
+      {"task_id", F::kString, W::kOwner},    {"district", F::kString, W::kOwner},
+      {"submitted_at", F::kTime, W::kOwner}, {"submitted_by", F::kString, W::kOwner},
       {"doc_ref", F::kString, W::kOwner},
   };
   add_review(submission);
@@ -124,17 +127,26 @@ std::vector<TableSpec> build_schema() {
   return s;
 }
 
-bool is_date(const std::string& s) { return parse_date(s).ok(); }
+bool is_date(std::string_view s) {
+  return parse_date(s).ok();
+}
 
 const char* type_name(FieldType t) {
   switch (t) {
-    case F::kString: return "a string";
-    case F::kInteger: return "an integer";
-    case F::kNumber: return "a number";
-    case F::kBool: return "true or false";
-    case F::kStringList: return "a list of strings";
-    case F::kTime: return "a time (integer ms since 1970-01-01 UTC)";
-    case F::kDate: return "a date \"YYYY-MM-DD\"";
+    case F::kString:
+      return "a string";
+    case F::kInteger:
+      return "an integer";
+    case F::kNumber:
+      return "a number";
+    case F::kBool:
+      return "true or false";
+    case F::kStringList:
+      return "a list of strings";
+    case F::kTime:
+      return "a time (integer ms since 1970-01-01 UTC)";
+    case F::kDate:
+      return "a date \"YYYY-MM-DD\"";
   }
   return "?";
 }
@@ -142,14 +154,65 @@ const char* type_name(FieldType t) {
 bool has_type(const nlohmann::json& v, FieldType t) {
   if (v.is_null()) return true;  // clearing a field is always allowed
   switch (t) {
-    case F::kString: return v.is_string();
+    case F::kString:
+      return v.is_string();
     case F::kInteger:
-    case F::kTime: return v.is_number_integer();
-    case F::kNumber: return v.is_number();
-    case F::kBool: return v.is_boolean();
+    case F::kTime:
+      return v.is_number_integer();
+    case F::kNumber:
+      return v.is_number();
+    case F::kBool:
+      return v.is_boolean();
     case F::kStringList:
       return v.is_array() && std::all_of(v.begin(), v.end(), [](auto& e) { return e.is_string(); });
-    case F::kDate: return v.is_string() && is_date(v.get<std::string>());
+    case F::kDate:
+      return v.is_string() && is_date(v.get<std::string>());
+  }
+  return false;
+}
+
+// A value's JSON text that is one plain token: null, true, false, an integer of at most 18 digits,
+// or a string without escapes or control characters (what stored values nearly always are). `text`
+// is a string's content. Anything else (floats, escapes, lists, invalid text) is nullopt, and is
+// parsed as a whole instead: the answer for a token is the same as parsing it would give.
+struct PlainToken {
+  enum class Kind { kNull, kBool, kInteger, kString } kind;
+  std::string_view text;
+};
+
+std::optional<PlainToken> plain_token(std::string_view v) {
+  using K = PlainToken::Kind;
+  if (v == "null") return PlainToken{K::kNull, v};
+  if (v == "true" || v == "false") return PlainToken{K::kBool, v};
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+    std::string_view in = v.substr(1, v.size() - 2);
+    for (char c : in) {
+      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+    }
+    if (!simdjson::validate_utf8(in.data(), in.size())) return std::nullopt;
+    return PlainToken{K::kString, in};
+  }
+  std::string_view digits = !v.empty() && v.front() == '-' ? v.substr(1) : v;
+  if (digits.empty() || digits.size() > 18 || (digits[0] == '0' && digits.size() > 1)) {
+    return std::nullopt;
+  }
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  return PlainToken{K::kInteger, v};
+}
+
+bool has_type(const PlainToken& v, FieldType t) {
+  using K = PlainToken::Kind;
+  switch (v.kind) {
+    case K::kNull:
+      return true;
+    case K::kBool:
+      return t == F::kBool;
+    case K::kInteger:
+      return t == F::kInteger || t == F::kTime || t == F::kNumber;
+    case K::kString:
+      return t == F::kString || (t == F::kDate && is_date(v.text));
   }
   return false;
 }
@@ -177,10 +240,14 @@ const TableSpec* find_table(std::string_view name) {
 
 const char* role_name(Role r) {
   switch (r) {
-    case Role::kDistrict: return "district";
-    case Role::kProvince: return "province";
-    case Role::kExecutive: return "executive";
-    case Role::kAdmin: return "admin";
+    case Role::kDistrict:
+      return "district";
+    case Role::kProvince:
+      return "province";
+    case Role::kExecutive:
+      return "executive";
+    case Role::kAdmin:
+      return "admin";
   }
   return "?";
 }
@@ -217,29 +284,37 @@ Status validate_change(const Change& c, const Principal& who) {
                                               : std::string("\"province\"")) +
                       ", not '" + c.scope + "'");
   }
-  nlohmann::json value = nlohmann::json::parse(c.version.value, nullptr, false);
-  if (value.is_discarded()) {
-    return Status(Code::kInvalidArgument, "value of " + c.field + " is not valid JSON");
+  bool typed = false, is_scope = false;
+  if (auto token = plain_token(c.version.value)) {
+    typed = has_type(*token, field->type);
+    is_scope = token->kind == PlainToken::Kind::kString && token->text == c.scope;
+  } else {
+    nlohmann::json value = nlohmann::json::parse(c.version.value, nullptr, false);
+    if (value.is_discarded()) {
+      return Status(Code::kInvalidArgument, "value of " + c.field + " is not valid JSON");
+    }
+    typed = has_type(value, field->type);
+    is_scope = value == nlohmann::json(c.scope);
   }
-  if (!has_type(value, field->type)) {
+  if (!typed) {
     return Status(Code::kInvalidArgument,
                   c.table + "." + c.field + " must be " + type_name(field->type));
   }
-  if (c.field == "district" && table->district_scoped && value != nlohmann::json(c.scope)) {
+  if (c.field == "district" && table->district_scoped && !is_scope) {
     return Status(Code::kInvalidArgument, "district field must equal the row's scope " + c.scope);
   }
 
   switch (who.role) {
     case Role::kProvince:
-    case Role::kAdmin: return {};
+    case Role::kAdmin:
+      return {};
     case Role::kExecutive:
       if (c.table == "ack" && field->writer == Writer::kOwner) return {};
       return Status(Code::kPermissionDenied, "an executive account reads; it writes only acks");
     case Role::kDistrict:
       if (!table->district_scoped || c.scope != who.district) {
-        return Status(Code::kPermissionDenied,
-                      "district " + who.district + " may not write " + c.table + " rows of " +
-                          c.scope);
+        return Status(Code::kPermissionDenied, "district " + who.district + " may not write " +
+                                                   c.table + " rows of " + c.scope);
       }
       if (field->writer != Writer::kOwner) {
         return Status(Code::kPermissionDenied,
@@ -257,10 +332,14 @@ ScopeFilter read_filter(const Principal& who) {
 
 const char* verification_name(Verification v) {
   switch (v) {
-    case Verification::kDraft: return "draft";
-    case Verification::kSubmitted: return "submitted";
-    case Verification::kVerified: return "verified";
-    case Verification::kReturned: return "returned";
+    case Verification::kDraft:
+      return "draft";
+    case Verification::kSubmitted:
+      return "submitted";
+    case Verification::kVerified:
+      return "verified";
+    case Verification::kReturned:
+      return "returned";
   }
   return "?";
 }
@@ -273,7 +352,8 @@ Hlc reviewed_version(const Row& row, std::initializer_list<std::string_view> val
   return newest;
 }
 
-Verification verification_state(const Row& row, std::initializer_list<std::string_view> value_fields) {
+Verification verification_state(const Row& row,
+                                std::initializer_list<std::string_view> value_fields) {
   const FieldVersion* state = row.find("state");
   if (state && state->value == "\"draft\"") return Verification::kDraft;
   Hlc version_now = reviewed_version(row, value_fields);
@@ -291,14 +371,16 @@ namespace {
 template <typename T>
 Result<std::vector<T>> parse_list(const nlohmann::json& doc, const char* key, const char* id_key) {
   if (!doc.is_object() || !doc.contains(key) || !doc[key].is_array()) {
-    return Status(Code::kInvalidArgument, std::string("expected an object with array '") + key + "'");
+    return Status(Code::kInvalidArgument,
+                  std::string("expected an object with array '") + key + "'");
   }
   std::vector<T> out;
   for (const auto& e : doc[key]) {
     if (!e.is_object() || !e.contains(id_key) || !e.contains("name_th") || !e.contains("name_en") ||
         !e[id_key].is_string() || !e["name_th"].is_string() || !e["name_en"].is_string()) {
-      return Status(Code::kInvalidArgument, std::string("each entry of '") + key + "' needs string " +
-                                                id_key + ", name_th and name_en");
+      return Status(Code::kInvalidArgument, std::string("each entry of '") + key +
+                                                "' needs string " + id_key +
+                                                ", name_th and name_en");
     }
     out.push_back(T{e[id_key].get<std::string>(), e["name_th"].get<std::string>(),
                     e["name_en"].get<std::string>()});
@@ -322,6 +404,8 @@ Result<std::vector<WorkGroup>> parse_work_groups(const nlohmann::json& doc) {
   return parse_list<WorkGroup>(doc, "work_groups", "key");
 }
 
-std::string to_value(const nlohmann::json& v) { return v.dump(); }
+std::string to_value(const nlohmann::json& v) {
+  return v.dump();
+}
 
 }  // namespace lwc

@@ -1,5 +1,6 @@
 #include "lwc/sqlite.h"
 
+#include <mutex>
 #include <utility>
 
 namespace lwc::sql {
@@ -14,6 +15,13 @@ Status status_from(sqlite3* db, int rc, std::string_view what) {
     msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   }
   return Status(Code::kIo, msg);
+}
+
+// SQLite counts every allocation under a global mutex unless told not to; nothing here reads those
+// counts. Possible only before SQLite initializes, so it is done before the process's first open.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 }  // namespace
 
@@ -88,6 +96,7 @@ std::string_view Stmt::col_view(int i) const {
 }
 
 Result<Db> Db::open(const std::string& path, bool durable) {
+  configure_sqlite_once();
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,
