@@ -1,70 +1,88 @@
 #include "lwc/gzip.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
 namespace lwc {
 
+namespace {
+
+struct FreeCompressor {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+struct FreeDecompressor {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
+
+// One compressor per thread and level, one decompressor per thread: they hold tables worth
+// allocating once, and are not safe to share between threads.
+libdeflate_compressor* compressor(int level) {
+  thread_local std::unique_ptr<libdeflate_compressor, FreeCompressor> kept[13];
+  if (level < 0 || level > 12) throw std::invalid_argument("gzip level must be 0..12");
+  auto& c = kept[level];
+  if (!c) c.reset(libdeflate_alloc_compressor(level));
+  if (!c) throw std::bad_alloc();
+  return c.get();
+}
+
+libdeflate_decompressor* decompressor() {
+  thread_local std::unique_ptr<libdeflate_decompressor, FreeDecompressor> kept;
+  if (!kept) kept.reset(libdeflate_alloc_decompressor());
+  if (!kept) throw std::bad_alloc();
+  return kept.get();
+}
+
+}  // namespace
+
 std::string gzip_compress(std::string_view data, int level) {
-  z_stream z{};
-  // windowBits 15 + 16: a gzip wrapper instead of zlib's; memLevel 8 is zlib's default.
-  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("deflateInit2 failed");
-  }
-  std::string out;
-  out.resize(deflateBound(&z, static_cast<uLong>(data.size())) + 32);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  const size_t produced = z.total_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw std::runtime_error("deflate did not finish");
+  libdeflate_compressor* c = compressor(level);
+  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
+  const size_t produced =
+      libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
+  if (produced == 0) throw std::runtime_error("gzip compression did not fit its bound");
   out.resize(produced);
   return out;
 }
 
 Result<std::string> gzip_decompress(std::string_view data, size_t max_out) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK) return Status(Code::kInternal, "inflateInit2 failed");
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
+  // A gzip member is at least a 10-byte header, a 2-byte empty deflate block and an 8-byte trailer.
+  if (data.size() < 20) return Status(Code::kMalformed, "the body is not valid gzip");
+  // The trailer's last 4 bytes give the inflated size (mod 2^32): a hint for the first buffer
+  // only, since the sender may lie. The buffer grows to at most max_out + 1 bytes, so a small "zip
+  // bomb" never allocates more than that.
+  const auto* tail = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
+  const size_t hint = tail[0] | tail[1] << 8 | tail[2] << 16 | static_cast<size_t>(tail[3]) << 24;
+  size_t capacity = std::min(std::max<size_t>(hint, 4096), max_out + 1);
   std::string out;
-  // Grow with the output actually produced, never to max_out up front.
-  out.resize(std::min<size_t>(std::max<size_t>(data.size() * 4, 4096), max_out + 1));
-  int rc = Z_OK;
   while (true) {
-    z.next_out = reinterpret_cast<Bytef*>(out.data() + z.total_out);
-    z.avail_out = static_cast<uInt>(out.size() - z.total_out);
-    rc = inflate(&z, Z_NO_FLUSH);
-    if (rc == Z_STREAM_END) break;
-    if (rc != Z_OK && !(rc == Z_BUF_ERROR && z.avail_out == 0)) {
-      inflateEnd(&z);
-      return Status(Code::kMalformed, "the body is not valid gzip");
+    out.resize(capacity);
+    size_t used_in = 0, produced = 0;
+    const libdeflate_result r = libdeflate_gzip_decompress_ex(
+        decompressor(), data.data(), data.size(), out.data(), out.size(), &used_in, &produced);
+    if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+      if (capacity > max_out) {
+        return Status(Code::kTooLarge, "the body is larger than " + std::to_string(max_out) +
+                                           " bytes once decompressed");
+      }
+      capacity = std::min(capacity * 2, max_out + 1);
+      continue;
     }
-    if (z.total_out > max_out) break;
-    if (z.avail_out == 0) {
-      out.resize(std::min(out.size() * 2, max_out + 1));
-    } else if (z.avail_in == 0) {  // input ended before the gzip trailer
-      inflateEnd(&z);
-      return Status(Code::kMalformed, "the gzip body is truncated");
+    if (r != LIBDEFLATE_SUCCESS) return Status(Code::kMalformed, "the body is not valid gzip");
+    if (produced > max_out) {
+      return Status(Code::kTooLarge, "the body is larger than " + std::to_string(max_out) +
+                                         " bytes once decompressed");
     }
+    if (used_in != data.size()) {
+      return Status(Code::kMalformed, "bytes after the end of the gzip body");
+    }
+    out.resize(produced);
+    return out;
   }
-  const size_t produced = z.total_out;
-  const bool trailing = z.avail_in != 0;
-  inflateEnd(&z);
-  if (produced > max_out) {
-    return Status(Code::kTooLarge, "the body is larger than " + std::to_string(max_out) +
-                                       " bytes once decompressed");
-  }
-  if (trailing) return Status(Code::kMalformed, "bytes after the end of the gzip body");
-  out.resize(produced);
-  return out;
 }
 
 bool accepts_gzip(std::string_view header) {
@@ -77,8 +95,9 @@ bool accepts_gzip(std::string_view header) {
     pos = comma + 1;
     std::transform(item.begin(), item.end(), item.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    item.erase(std::remove_if(item.begin(), item.end(), [](unsigned char c) { return std::isspace(c); }),
-               item.end());
+    item.erase(
+        std::remove_if(item.begin(), item.end(), [](unsigned char c) { return std::isspace(c); }),
+        item.end());
     const size_t semi = item.find(';');
     const std::string coding = item.substr(0, semi);
     bool zero = false;

@@ -1,6 +1,7 @@
 // gzip (RFC 1952) for HTTP bodies: the client sends push bodies with Content-Encoding: gzip and
-// accepts gzip pull responses; the hub inflates request bodies with a limit on the inflated size and
-// compresses responses for clients that send Accept-Encoding: gzip (docs/protocol.md §1). zlib only.
+// accepts gzip pull responses; the hub inflates request bodies with a limit on the inflated size
+// and compresses responses for clients that send Accept-Encoding: gzip (docs/protocol.md §1). Whole
+// buffers, with libdeflate (faster than zlib at both ends, and standard gzip).
 #pragma once
 
 #include <cstddef>
@@ -15,12 +16,12 @@ namespace lwc {
 // the bytes saved.
 inline constexpr size_t kGzipMinBytes = 1024;
 
-// One gzip member of `data` at zlib `level` (1 = fastest .. 9 = smallest).
+// One gzip member of `data` at `level` (1 = fastest .. 12 = smallest; 6 is zlib's default).
 std::string gzip_compress(std::string_view data, int level = 1);
 
-// Inflates a gzip body. kTooLarge as soon as the output would exceed `max_out` bytes (inflation
-// stops there, so a small "zip bomb" never allocates more than max_out); kMalformed when `data` is
-// not one complete gzip stream (trailing bytes included).
+// Inflates a gzip body. kTooLarge when the output would exceed `max_out` bytes (inflation stops
+// there, so a small "zip bomb" never allocates more than max_out + 1 bytes); kMalformed when `data`
+// is not one complete gzip member (trailing bytes included, a wrong CRC or length).
 Result<std::string> gzip_decompress(std::string_view data, size_t max_out);
 
 // True when an Accept-Encoding header value accepts gzip: "gzip" or "x-gzip" listed without q=0, or
