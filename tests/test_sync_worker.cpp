@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <functional>
+#include <numeric>
 #include <thread>
 
 #include "lwc/client/sync_worker.h"
@@ -24,8 +26,10 @@ struct FakeHub {
   bool down = false;          // every request fails as if there were no link
   bool unauthorized = false;  // every request is answered 401
   int64_t pull_delay_ms = 0;
-  size_t max_batch = SIZE_MAX;     // a larger push is answered 413, as the hub's max_batch
-  std::vector<size_t> push_sizes;  // mutations per push received
+  size_t max_batch = SIZE_MAX;          // a larger push is answered 413, as the hub's max_batch
+  std::vector<size_t> push_sizes;       // mutations per push received
+  std::vector<int64_t> accepted;        // counters of the pushes answered 200, in arrival order
+  std::function<void(size_t)> on_push;  // called with the push's number before it is answered
   int requests = 0, streams = 0;
   bool announce = false;  // the next stream poll sends a "changes" event
 };
@@ -60,6 +64,8 @@ class FakeTransport final : public Transport {
       }
       if (!batch.ok() || batch->empty()) return HttpResponse{400, "{}"};
       hub_.push_sizes.push_back(batch->size());
+      if (hub_.on_push) hub_.on_push(hub_.push_sizes.size());
+      for (const Mutation& m : *batch) hub_.accepted.push_back(m.counter);
       auto results =
           hub_.store->accept_push(hub_.device, *batch, [](const Change&) { return Status{}; });
       if (!results.ok()) return HttpResponse{500, "{}"};
@@ -229,6 +235,44 @@ TEST_CASE("sync worker: a hub that takes fewer mutations per push gets halved ba
     REQUIRE(at_hub->has_value());
     CHECK((*at_hub)->value == std::to_string(i));
   }
+}
+
+TEST_CASE(
+    "sync worker: pipelined pushes send every mutation once, in order, through writes and 413",
+    "[sync_worker]") {
+  // While the hub takes a full batch, the worker reads the next one from the outbox. Mutations
+  // written meanwhile, and a hub that lowers its batch limit mid-round (the prepared batch must be
+  // dropped, not sent), must still arrive exactly once and in counter order.
+  Fixture f;
+  for (int i = 0; i < 10; ++i) {
+    REQUIRE(f.client->write_local("measurement", new_id(), "5202", {{"value", std::to_string(i)}})
+                .ok());
+  }
+  auto writer = Store::open({f.client_path}, process_clock());  // another process's connection
+  REQUIRE(writer.ok());
+  f.hub.on_push = [&](size_t n) {  // runs on the worker thread, under the hub's lock
+    if (n == 1) {
+      for (int i = 0; i < 3; ++i) {
+        (void)(*writer)->write_local("measurement", new_id(), "5202", {{"value", "100"}});
+      }
+    }
+    if (n == 2) f.hub.max_batch = 3;  // the third push (4 mutations, prepared) gets 413
+  };
+  SyncWorkerOptions o = f.options();
+  o.sync.push_batch = 4;
+  SyncWorker worker(o);
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().rounds >= 1 && worker.state().pending == 0; }));
+  CHECK(worker.state().last_error.empty());
+  std::lock_guard lock(f.hub.mu);
+  std::vector<int64_t> expected(13);
+  std::iota(expected.begin(), expected.end(), 1);
+  CHECK(f.hub.accepted == expected);
+  // The 413 (the prepared 9..12) is not counted; the worker halves to 2 and reads the outbox again.
+  CHECK(f.hub.push_sizes == std::vector<size_t>{4, 4, 2, 2, 1});
+  auto count = f.hub.store->rows("measurement", ScopeFilter::everything());
+  REQUIRE(count.ok());
+  CHECK(count->size() == 13);
 }
 
 TEST_CASE("sync worker: without a link it reports offline, backs off, and recovers",

@@ -2,6 +2,7 @@
 
 #include <future>
 #include <memory>
+#include <optional>
 
 #include "lwc/protocol.h"
 #include "lwc/sync.h"
@@ -33,20 +34,42 @@ Status SyncEngine::check_clock(int64_t max_drift_ms) {
   return {};
 }
 
+// Pushes are pipelined: while the hub takes a full batch, the next one (the mutations after it) is
+// read from the outbox and written as a body on a helper thread. The store is used by one thread at
+// a time: this thread waits for the helper before it touches the store again. The prepared batch is
+// sent only when the hub took the whole batch in flight; after a 413, a gap or a rejection that
+// stops the batch, it is dropped and the outbox is read again.
 Status SyncEngine::push_all(SyncStats& stats,
                             const std::function<void(const SyncProgress&)>& progress) {
   auto total = store_.outbox_size();
   if (!total.ok()) return total.status();
   SyncProgress p{SyncProgress::Phase::kPush, 0, *total};
   size_t batch_size = options_.push_batch;
+  struct Prepared {
+    Result<std::vector<Mutation>> batch;
+    std::string body;
+  };
+  auto prepare = [this](size_t limit, int64_t after) {
+    Prepared out{store_.outbox(limit, after), {}};
+    if (out.batch.ok() && !out.batch->empty()) out.body = protocol::push_request(*out.batch);
+    return out;
+  };
+  Prepared current = prepare(batch_size, 0);
   while (true) {
-    auto batch = store_.outbox(batch_size);
-    if (!batch.ok()) return batch.status();
-    if (batch->empty()) return {};
-    auto r = transport_.request("POST", "/v1/push", protocol::push_request(*batch), token_);
+    if (!current.batch.ok()) return current.batch.status();
+    const std::vector<Mutation>& batch = *current.batch;
+    if (batch.empty()) return {};
+    std::future<Prepared> next;
+    if (batch.size() == batch_size) {  // a full batch: more may wait behind it
+      next = std::async(std::launch::async, prepare, batch_size, batch.back().counter);
+    }
+    auto r = transport_.request("POST", "/v1/push", current.body, token_);
+    std::optional<Prepared> upcoming;
+    if (next.valid()) upcoming = next.get();  // the store is ours again
     if (!r.ok()) return r.status();
-    if (r->status == 413 && batch->size() > 1) {  // the hub takes fewer per push: halve, resend
-      batch_size = batch->size() / 2;
+    if (r->status == 413 && batch.size() > 1) {  // the hub takes fewer per push: halve, resend
+      batch_size = batch.size() / 2;
+      current = prepare(batch_size, 0);
       continue;
     }
     if (r->status != 200) return http_error(*r, "push");
@@ -65,6 +88,10 @@ Status SyncEngine::push_all(SyncStats& stats,
     stats.pushed += progressed;
     p.done += progressed;
     if (progress) progress(p);
+    const bool whole = progressed == static_cast<int64_t>(batch.size()) &&
+                       results->size() == batch.size() &&
+                       results->back().counter == batch.back().counter;
+    current = whole && upcoming ? std::move(*upcoming) : prepare(batch_size, 0);
   }
 }
 

@@ -359,11 +359,12 @@ Result<std::vector<Change>> Store::write_local(const std::string& table, const s
   return out;
 }
 
-Result<std::vector<Mutation>> Store::outbox(size_t limit) {
+Result<std::vector<Mutation>> Store::outbox(size_t limit, int64_t after) {
   auto st = db_.prepare(
-      "SELECT counter,tbl,row_id,scope,field,value,hlc,base FROM outbox ORDER BY counter LIMIT ?1");
+      "SELECT counter,tbl,row_id,scope,field,value,hlc,base FROM outbox WHERE counter > ?2 "
+      "ORDER BY counter LIMIT ?1");
   if (!st.ok()) return st.status();
-  st->bind(1, static_cast<int64_t>(limit));
+  st->bind(1, static_cast<int64_t>(limit)).bind(2, after);
   std::vector<Mutation> out;
   while (st->step()) {
     out.push_back(Mutation{

@@ -123,8 +123,8 @@ class Store {
                                           const std::vector<FieldWrite>& writes,
                                           Queue queue = Queue::kOutbox);
 
-  // Mutations in the outbox, lowest counter first.
-  Result<std::vector<Mutation>> outbox(size_t limit);
+  // Mutations in the outbox with a counter above `after`, lowest counter first.
+  Result<std::vector<Mutation>> outbox(size_t limit, int64_t after = 0);
   Result<int64_t> outbox_size();
   // Removes mutations up to and including `counter` (the hub acknowledged them).
   Status ack_outbox(int64_t counter);
