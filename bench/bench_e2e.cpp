@@ -10,7 +10,10 @@
 //      process (its wall time, and its peak RSS from wait4's ru_maxrss — the client alone, not the
 //      hub). The hub is seeded directly through its store (accept_push, batches of 5,000).
 //
-// Usage: lwc_bench_e2e OUT.json [records=10000] [initial_changes=1000000]
+// (a) runs three times (fresh hub and clients each time); its goal must hold in every run.
+//
+// Usage: lwc_bench_e2e OUT.json [records=10000] [initial_changes=1000000] [runs=3]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -109,14 +112,34 @@ json bench_records(int64_t records) {
     throw std::runtime_error("B holds " + std::to_string(rows->size()) + " records");
   }
   std::printf(
-      "(a) %lld records (%lld field changes) entered at A in %.2f s, then visible at B "
-      "after %.2f s more: %.2f s end to end (goal < 1 s for the sync: %s)\n",
-      static_cast<long long>(records), static_cast<long long>(fields), entry_s, propagate_s,
-      total_s, propagate_s < 1 ? "met" : "NOT met");
-  return json{{"records", records},           {"field_changes", fields},
-              {"entry_s", entry_s},           {"propagate_s", propagate_s},
-              {"total_s", total_s},           {"goal", {{"propagate_s", 1.0}}},
-              {"goal_met", propagate_s < 1.0}};
+      "(a) %lld records (%lld field changes) entered at A in %.2f s (offline), then visible at "
+      "B %.2f s after A's sync began\n",
+      static_cast<long long>(records), static_cast<long long>(fields), entry_s, propagate_s);
+  return json{{"records", records},
+              {"field_changes", fields},
+              {"entry_s", entry_s},
+              {"propagate_s", propagate_s},
+              {"total_s", total_s}};
+}
+
+// Runs (a) `runs` times, each with a fresh hub and clients; the goal must hold in every run.
+json bench_records_runs(int64_t records, int runs) {
+  json all = json::array();
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    all.push_back(bench_records(records));
+    times.push_back(all.back()["propagate_s"].get<double>());
+  }
+  std::vector<double> sorted = times;
+  std::sort(sorted.begin(), sorted.end());
+  const double worst = sorted.back(), median = sorted[sorted.size() / 2];
+  std::printf("(a) %d runs: A -> B median %.2f s, worst %.2f s (goal < 1 s in every run: %s)\n",
+              runs, median, worst, worst < 1 ? "met" : "NOT met");
+  return json{{"runs", all},
+              {"propagate_s_median", median},
+              {"propagate_s_worst", worst},
+              {"goal", {{"propagate_s", 1.0}, {"in_every_run", true}}},
+              {"goal_met", worst < 1.0}};
 }
 
 struct ChildResult {
@@ -189,13 +212,14 @@ json bench_initial(int64_t changes) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: lwc_bench_e2e OUT.json [records] [initial_changes]\n");
+    std::fprintf(stderr, "usage: lwc_bench_e2e OUT.json [records] [initial_changes] [runs]\n");
     return 2;
   }
   const int64_t records = argc > 2 ? std::stoll(argv[2]) : 10'000;
   const int64_t initial = argc > 3 ? std::stoll(argv[3]) : 1'000'000;
+  const int runs = argc > 4 ? std::stoi(argv[4]) : 3;
   json out{{"benchmark", "client_sync_end_to_end"}};
-  out["records"] = bench_records(records);
+  out["records"] = bench_records_runs(records, runs);
   out["initial_sync"] = bench_initial(initial);
   std::ofstream(argv[1]) << out.dump() << "\n";
   return 0;
