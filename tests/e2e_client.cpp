@@ -38,7 +38,10 @@ TEST_CASE("e2e client: offline districts and province converge with the hub, con
   RunResult offline = thoen.cli({"sync"});
   CHECK(offline.exit_code == 3);  // no link: reported, nothing lost
   CHECK(thoen.status()["online"] == false);
-  CHECK(thoen.status()["pending_mutations"].get<int>() > 0);
+  const json waiting = thoen.status();
+  CHECK(waiting["pending_mutations"].get<int>() > 1);  // one BMN entry: all its fields
+  CHECK(waiting["pending_entries"] == 1);
+  CHECK(maemo_b.status()["pending_entries"] == 2);  // a budget figure and a BMN figure
 
   hub.start();
   // The hub's warning rules run ~200 ms after a push and may write warning rows: sync until a

@@ -95,7 +95,8 @@ TEST_CASE("accounts: failed logins are rate-limited per account and per address"
         Code::kRateLimited);
   // An address that failed 3 times is locked for every account.
   REQUIRE(accounts->add_user("thoen", Role::kDistrict, "5208", "", "thoen password").ok());
-  for (int i = 0; i < 3; ++i) (void)accounts->login("user" + std::to_string(i), "x", new_id(), "", "", "10.1.1.1");
+  for (int i = 0; i < 3; ++i)
+    (void)accounts->login("user" + std::to_string(i), "x", new_id(), "", "", "10.1.1.1");
   CHECK(accounts->login("thoen", "thoen password", new_id(), "", "", "10.1.1.1").status().code() ==
         Code::kRateLimited);
   // The window passes.
@@ -118,6 +119,34 @@ TEST_CASE("accounts: tokens and devices can be revoked", "[accounts]") {
   CHECK(accounts->login("maemo", "correct horse", device, "", "", "ip").status().code() ==
         Code::kPermissionDenied);
   CHECK(accounts->revoke_device(new_id()).code() == Code::kNotFound);
+}
+
+TEST_CASE("accounts: new accounts, enrolled and revoked devices are audited", "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);  // adds maemo
+  const std::string device = new_id();
+  REQUIRE(accounts->login("maemo", "correct horse", device, "desk-1", "0.1.0", "10.0.0.7").ok());
+  REQUIRE(accounts->login("maemo", "correct horse", device, "desk-1", "0.1.0", "10.0.0.7").ok());
+  CHECK(accounts->login("maemo", "wrong horse", new_id(), "", "", "ip").status().code() ==
+        Code::kUnauthenticated);  // no device enrolled, nothing audited
+  REQUIRE(accounts->revoke_device(device).ok());
+  CHECK(accounts->add_user("maemo", Role::kDistrict, "5202", "", "another one").code() ==
+        Code::kAlreadyExists);  // refused: not audited
+
+  auto log = accounts->audit_log();
+  REQUIRE(log.ok());
+  REQUIRE(log->size() == 3);  // the second login of the same device is not a new enrolment
+  CHECK((*log)[0].action == "user_added");
+  CHECK((*log)[0].user == "lwc-hub");
+  CHECK_THAT((*log)[0].detail, Catch::Contains("\"district\":\"5202\""));
+  CHECK((*log)[1].action == "device_enrolled");
+  CHECK((*log)[1].user == "maemo");
+  CHECK((*log)[1].device_id == device);
+  CHECK_THAT((*log)[1].detail, Catch::Contains("\"address\":\"10.0.0.7\""));
+  CHECK((*log)[2].action == "device_revoked");
+  CHECK((*log)[2].device_id == device);
+  CHECK((*log)[2].at_ms == kT0);
 }
 
 TEST_CASE("accounts: a device belongs to one account", "[accounts]") {

@@ -34,9 +34,12 @@ int fail(const Status& s) {
   std::cerr << "lwc-client: " << s.to_string() << "\n";
   switch (s.code()) {
     case Code::kInvalidArgument:
-    case Code::kMalformed: return 2;
-    case Code::kIo: return 3;  // no link: the data is safe locally
-    default: return 1;
+    case Code::kMalformed:
+      return 2;
+    case Code::kIo:
+      return 3;  // no link: the data is safe locally
+    default:
+      return 1;
   }
 }
 
@@ -47,9 +50,13 @@ std::string read_password() {
   return pw;
 }
 
-std::string today() { return format_date(thai_date(process_clock().now_ms())); }
+std::string today() {
+  return format_date(thai_date(process_clock().now_ms()));
+}
 
-json value_json(const FieldVersion* v) { return v ? json::parse(v->value) : json(); }
+json value_json(const FieldVersion* v) {
+  return v ? json::parse(v->value) : json();
+}
 
 struct Client {
   ClientConfig config;
@@ -84,7 +91,8 @@ struct Client {
   Result<Row> row(const std::string& table, const std::string& id) {
     auto r = store->get_row(table, id);
     if (!r.ok()) return r.status();
-    if (!r->has_value()) return Status(Code::kNotFound, "no " + table + " " + id + " here (sync first?)");
+    if (!r->has_value())
+      return Status(Code::kNotFound, "no " + table + " " + id + " here (sync first?)");
     return **r;
   }
 };
@@ -100,7 +108,8 @@ void print_progress(const SyncProgress& p) {
 int run_sync(Client& c, bool as_json, bool quiet) {
   auto transport = c.transport();
   SyncEngine engine(*c.store, *transport, c.config.token);
-  auto stats = engine.sync_once(quiet ? std::function<void(const SyncProgress&)>{} : print_progress);
+  auto stats =
+      engine.sync_once(quiet ? std::function<void(const SyncProgress&)>{} : print_progress);
   if (!quiet) std::cerr << "\n";
   if (!stats.ok()) {
     (void)c.store->set_meta("last_error", stats.status().to_string());
@@ -108,13 +117,15 @@ int run_sync(Client& c, bool as_json, bool quiet) {
   }
   (void)c.store->set_meta("last_error", "");
   if (as_json) {
-    std::cout << json{{"pushed", stats->pushed}, {"rejected", stats->rejected},
-                      {"pulled", stats->pulled}, {"cursor", stats->cursor}}
+    std::cout << json{{"pushed", stats->pushed},
+                      {"rejected", stats->rejected},
+                      {"pulled", stats->pulled},
+                      {"cursor", stats->cursor}}
                      .dump()
               << "\n";
   } else {
-    std::cout << "synced: pushed " << stats->pushed << ", pulled " << stats->pulled
-              << ", cursor " << stats->cursor << "\n";
+    std::cout << "synced: pushed " << stats->pushed << ", pulled " << stats->pulled << ", cursor "
+              << stats->cursor << "\n";
     if (stats->rejected > 0) {
       std::cout << stats->rejected
                 << " change(s) were refused by the hub — see `lwc-client status`\n";
@@ -135,22 +146,26 @@ int run_watch(Client& c) {
       auto transport = c.transport();
       SseParser parser;
       std::cout << "watching the hub's event stream" << std::endl;
-      Status s = transport->stream("/v1/events", c.config.token, [&](std::string_view chunk) {
-        for (const SseEvent& e : parser.feed(chunk)) {
-          if (e.event == "warning") {  // shown at once, ahead of the data that backs it
-            json w = json::parse(e.data, nullptr, false);
-            if (w.is_object()) {
-              std::cout << "WARNING [" << w.value("stage", "") << "] " << w.value("district", "")
-                        << " " << w.value("message_th", "") << " / " << w.value("message_en", "")
-                        << " (" << w.value("id", "") << ")" << std::endl;
+      Status s = transport->stream(
+          "/v1/events", c.config.token,
+          [&](std::string_view chunk) {
+            for (const SseEvent& e : parser.feed(chunk)) {
+              if (e.event == "warning") {  // shown at once, ahead of the data that backs it
+                json w = json::parse(e.data, nullptr, false);
+                if (w.is_object()) {
+                  std::cout << "WARNING [" << w.value("stage", "") << "] "
+                            << w.value("district", "") << " " << w.value("message_th", "") << " / "
+                            << w.value("message_en", "") << " (" << w.value("id", "") << ")"
+                            << std::endl;
+                }
+              }
+              if (e.event == "changes" || e.event == "warning") {
+                if (run_sync(c, false, true) != 0) return false;
+              }
             }
-          }
-          if (e.event == "changes" || e.event == "warning") {
-            if (run_sync(c, false, true) != 0) return false;
-          }
-        }
-        return !g_stop.load();
-      }, g_stop);
+            return !g_stop.load();
+          },
+          g_stop);
       if (s.code() == Code::kUnauthenticated) return fail(s);
     }
     if (g_stop) break;
@@ -179,11 +194,12 @@ int run_enroll(const std::string& data, const std::string& hub, const std::strin
 
 int run_status(Client& c, bool as_json) {
   auto pending = c.store->outbox_size();
+  auto pending_rows = c.store->outbox_rows();
   auto cursor = c.store->pull_cursor();
   auto last = c.store->get_meta("last_sync_ms");
   auto last_error = c.store->get_meta("last_error");
   auto rejected = c.store->rejected();
-  if (!pending.ok() || !cursor.ok() || !last.ok() || !rejected.ok()) {
+  if (!pending.ok() || !pending_rows.ok() || !cursor.ok() || !last.ok() || !rejected.ok()) {
     return fail(Status(Code::kIo, "cannot read the local store"));
   }
   auto transport = make_curl_transport({c.config.hub_url, c.config.ca_file(), 2000, 3000});
@@ -206,6 +222,7 @@ int run_status(Client& c, bool as_json) {
            {"district", c.config.district},
            {"device_id", c.store->device_id()},
            {"pending_mutations", *pending},
+           {"pending_entries", *pending_rows},
            {"last_sync_ms", last->empty() ? json() : json(std::stoll(*last))},
            {"last_error", *last_error},
            {"cursor", *cursor},
@@ -217,7 +234,7 @@ int run_status(Client& c, bool as_json) {
   std::cout << (online ? "online" : "OFFLINE") << " — " << c.config.hub_url << "\n"
             << "user " << c.config.user << " (" << role_name(c.config.role) << " "
             << c.config.district << "), device " << c.store->device_id() << "\n"
-            << "pending mutations: " << *pending << "\n"
+            << "pending: " << *pending_rows << " entries (" << *pending << " field changes)\n"
             << "last successful sync: "
             << (last->empty() ? std::string("never") : format_date(thai_date(std::stoll(*last))))
             << "\n"
@@ -255,15 +272,16 @@ int run_task_list(Client& c, bool as_json) {
     }
     out.push_back(item);
   }
-  std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["due"] < b["due"]; });
+  std::sort(out.begin(), out.end(),
+            [](const json& a, const json& b) { return a["due"] < b["due"]; });
   if (as_json) {
     std::cout << out.dump() << "\n";
     return 0;
   }
   for (const json& t : out) {
     std::cout << t["id"].get<std::string>() << "  due " << t["due"].get<std::string>() << "  "
-              << (t.value("submitted", false) ? "[submitted] " : "") << t["letter_no"].get<std::string>()
-              << " " << t["title"].get<std::string>() << "\n";
+              << (t.value("submitted", false) ? "[submitted] " : "")
+              << t["letter_no"].get<std::string>() << " " << t["title"].get<std::string>() << "\n";
   }
   return 0;
 }
@@ -291,7 +309,8 @@ int run_warnings(Client& c, bool as_json, int64_t now) {
   for (const json& w : out) {
     std::cout << w["id"].get<std::string>() << "  [" << w["stage"].get<std::string>() << "] "
               << w["district"].get<std::string>() << "  due " << w["due"].get<std::string>() << "  "
-              << w["message_en"].get<std::string>() << "\n    " << w["message_th"].get<std::string>()
+              << w["message_en"].get<std::string>() << "\n    "
+              << w["message_th"].get<std::string>()
               << "\n    source: " << w["source"].get<std::string>()
               << (w["answered_by_me"].get<bool>() ? ", answered" : "")
               << (w["disputed"].get<bool>() ? ", disputed" : "")
@@ -315,7 +334,9 @@ int run_conflicts(Client& c, bool as_json) {
     if (!local.ok()) return fail(local.status());
     out = json::array();
     for (const ConflictRecord& k : *local) {
-      out.push_back(json{{"table", k.table}, {"row_id", k.row_id}, {"field", k.field},
+      out.push_back(json{{"table", k.table},
+                         {"row_id", k.row_id},
+                         {"field", k.field},
                          {"winner", json::parse(k.conflict.winner.value)},
                          {"loser", json::parse(k.conflict.loser.value)}});
     }
@@ -363,8 +384,10 @@ std::vector<std::string> split_csv(const std::string& s) {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"lwc-client — Lampang Warning Center desktop client"};
-  std::string data = std::getenv("LWC_CLIENT_DATA") ? std::getenv("LWC_CLIENT_DATA") : "lwc-client-data";
-  app.add_option("--data", data, "local store directory (env LWC_CLIENT_DATA)")->capture_default_str();
+  std::string data =
+      std::getenv("LWC_CLIENT_DATA") ? std::getenv("LWC_CLIENT_DATA") : "lwc-client-data";
+  app.add_option("--data", data, "local store directory (env LWC_CLIENT_DATA)")
+      ->capture_default_str();
   bool as_json = false;
   auto json_flag = [&](CLI::App* cmd) { cmd->add_flag("--json", as_json, "print JSON"); };
 
@@ -379,7 +402,8 @@ int run_cli(int argc, char** argv) {
   bool watch = false;
   sync->add_flag("--watch", watch, "stay connected and sync on every announcement");
   json_flag(sync);
-  auto* status = app.add_subcommand("status", "online/offline, pending, last sync, refused changes");
+  auto* status =
+      app.add_subcommand("status", "online/offline, pending, last sync, refused changes");
   json_flag(status);
 
   std::string as_of, work_group, district_opt, note, reason, doc_ref, id;
@@ -424,7 +448,8 @@ int run_cli(int argc, char** argv) {
   target->require_subcommand(1);
   TargetEntry new_target;
   auto* target_set = target->add_subcommand("set", "set a target");
-  target_set->add_option("--indicator", new_target.indicator, "budget_disbursement|bmn_progress")->required();
+  target_set->add_option("--indicator", new_target.indicator, "budget_disbursement|bmn_progress")
+      ->required();
   target_set->add_option("--district", new_target.district)->required();
   target_set->add_option("--period", new_target.period, "BE fiscal year, e.g. 2570")->required();
   target_set->add_option("--value", new_target.value)->required();
@@ -450,12 +475,16 @@ int run_cli(int argc, char** argv) {
   resolve->add_option("--resolution", reason, "how it was resolved")->required();
   SilenceEntry silence_args;
   std::string silence_until;
-  auto* silence = app.add_subcommand("silence", "province: silence a district's warnings (audited)");
+  auto* silence =
+      app.add_subcommand("silence", "province: silence a district's warnings (audited)");
   silence->add_option("--district", silence_args.district)->required();
-  silence->add_option("--rule", silence_args.rule, "task_deadline|budget_curve|bmn_curve (default all)");
-  silence->add_option("--subject", silence_args.subject, "task id or indicator subject (default all)");
+  silence->add_option("--rule", silence_args.rule,
+                      "task_deadline|budget_curve|bmn_curve (default all)");
+  silence->add_option("--subject", silence_args.subject,
+                      "task id or indicator subject (default all)");
   silence->add_option("--until", silence_until, "end, YYYY-MM-DD[THH:MM] Thai time")->required();
-  silence->add_option("--reason", silence_args.reason, "e.g. the approved extension letter")->required();
+  silence->add_option("--reason", silence_args.reason, "e.g. the approved extension letter")
+      ->required();
 
   auto* conflicts = app.add_subcommand("conflicts", "concurrent edits kept for review");
   json_flag(conflicts);
@@ -469,7 +498,9 @@ int run_cli(int argc, char** argv) {
   gui->add_option("--lang", gui_lang, "th|en: the language it starts in")
       ->check(CLI::IsMember({"th", "en"}));
   gui->add_option("--screenshot", gui_options.screenshot, "render, write this PNG and exit");
-  gui->add_option("--view", gui_options.view, "screenshot: district|province|charts|reports|conflicts|fleet|forms|award|popup|enroll");
+  gui->add_option(
+      "--view", gui_options.view,
+      "screenshot: district|province|charts|reports|conflicts|fleet|forms|award|popup|enroll");
   gui->add_option("--frames", gui_options.frames, "screenshot: frames to render first");
   gui->add_option("--size", gui_options.size, "window size WIDTHxHEIGHT");
   gui->add_flag("--live", gui_options.live, "screenshot: sync with the hub first");
@@ -529,7 +560,8 @@ int run_cli(int argc, char** argv) {
   if (task_create->parsed()) {
     if (new_task.issued.empty()) new_task.issued = today();
     if (districts_csv == "all") {
-      for (int n = 1; n <= 13; ++n) new_task.districts.push_back("52" + std::string(n < 10 ? "0" : "") + std::to_string(n));
+      for (int n = 1; n <= 13; ++n)
+        new_task.districts.push_back("52" + std::string(n < 10 ? "0" : "") + std::to_string(n));
     } else {
       new_task.districts = split_csv(districts_csv);
     }

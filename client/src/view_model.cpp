@@ -276,8 +276,8 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
     if (g != group_index.end()) s.work_groups[g->second].disbursed += v;
     auto it = figures.find(key.first);
     if (it == figures.end()) continue;
-    it->second.budget_by_group[g != group_index.end() ? s.work_groups[g->second].key
-                                                      : key.second] = v;
+    it->second.budget_by_group[g != group_index.end() ? s.work_groups[g->second].key : key.second] =
+        v;
   }
   for (auto& [district, row] : latest_bmn) {
     auto it = figures.find(district);
@@ -409,11 +409,9 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
   std::sort(s.rejected.begin(), s.rejected.end(), [](const RejectedItem& a, const RejectedItem& b) {
     return std::tie(b.rejected_ms, b.counter) < std::tie(a.rejected_ms, a.counter);
   });
-  auto outbox = store.outbox(100'000);
-  if (!outbox.ok()) return outbox.status();
-  std::set<std::pair<std::string, std::string>> pending_rows;
-  for (const Mutation& m : *outbox) pending_rows.insert({m.change.table, m.change.row_id});
-  s.pending_rows = int64_t(pending_rows.size());
+  auto pending_rows = store.outbox_rows();
+  if (!pending_rows.ok()) return pending_rows.status();
+  s.pending_rows = *pending_rows;
 
   std::sort(s.review_queue.begin(), s.review_queue.end(),
             [](const ReviewItem& a, const ReviewItem& b) {
@@ -781,7 +779,8 @@ std::string format_value(const std::string& field, const std::string& json_value
   if (j.is_string()) return j.get<std::string>();
   if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
   const bool time = field == "as_of" || field == "submitted_at" || field == "reviewed_at" ||
-                    field == "at" || (field.size() > 3 && field.substr(field.size() - 3) == "_at") ||
+                    field == "at" ||
+                    (field.size() > 3 && field.substr(field.size() - 3) == "_at") ||
                     (field.size() > 3 && field.substr(field.size() - 3) == "_ms");
   if (j.is_number_integer() && time) return format_time_long(j.get<int64_t>(), lang);
   if (j.is_number_integer()) return format_count(j.get<int64_t>());
@@ -791,7 +790,8 @@ std::string format_value(const std::string& field, const std::string& json_value
   }
   if (j.is_array()) {
     std::string out;
-    for (const json& e : j) out += (out.empty() ? "" : ", ") + (e.is_string() ? e.get<std::string>() : e.dump());
+    for (const json& e : j)
+      out += (out.empty() ? "" : ", ") + (e.is_string() ? e.get<std::string>() : e.dump());
     return out;
   }
   return j.dump();
@@ -839,8 +839,8 @@ FormCheck check_target_form(double value, std::optional<double> current, Lang la
   if (!std::isfinite(value) || value <= 0) {
     c.error = std::string(tr("gui.check.target_positive", lang));
   } else if (current && *current > 0 && value > 10 * *current) {
-    c.confirm = fmt("gui.check.target_jump", lang,
-                    {format_number(value, 0), format_number(*current, 0)});
+    c.confirm =
+        fmt("gui.check.target_jump", lang, {format_number(value, 0), format_number(*current, 0)});
   }
   return c;
 }

@@ -4,11 +4,15 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "lwc/id.h"
 
 namespace lwc::hub {
 
 namespace {
+
+const char* const kCommandLineActor = "lwc-hub";  // accounts and devices are managed there
 
 const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS users(
@@ -52,7 +56,8 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::string& path, const 
   auto db = sql::Db::open(path, /*durable=*/true);
   if (!db.ok()) return db.status();
   LWC_RETURN_IF_ERROR(db->exec(kSchema));
-  return std::unique_ptr<Accounts>(new Accounts(std::move(db).value(), clock, token_ttl_ms, limits));
+  return std::unique_ptr<Accounts>(
+      new Accounts(std::move(db).value(), clock, token_ttl_ms, limits));
 }
 
 Status Accounts::add_user(const std::string& name, Role role, const std::string& district,
@@ -66,15 +71,19 @@ Status Accounts::add_user(const std::string& name, Role role, const std::string&
   if (role != Role::kDistrict && !district.empty()) {
     return Status(Code::kInvalidArgument, "only district accounts have a district");
   }
-  if (password.size() < 8) return Status(Code::kInvalidArgument, "a password has at least 8 characters");
+  if (password.size() < 8)
+    return Status(Code::kInvalidArgument, "a password has at least 8 characters");
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     return Status(Code::kInternal, "out of memory while hashing the password");
   }
   std::lock_guard lock(mu_);
+  sql::Txn txn(db_);  // the account and its audit entry together
+  LWC_RETURN_IF_ERROR(txn.status());
   auto st = db_.prepare(
-      "INSERT INTO users(name,role,district,work_group,pw_hash,created_ms) VALUES(?1,?2,?3,?4,?5,?6)");
+      "INSERT INTO users(name,role,district,work_group,pw_hash,created_ms) "
+      "VALUES(?1,?2,?3,?4,?5,?6)");
   if (!st.ok()) return st.status();
   st->bind(1, name).bind(2, role_name(role)).bind(3, district).bind(4, work_group).bind(5, hash);
   st->bind(6, clock_.now_ms());
@@ -82,7 +91,11 @@ Status Accounts::add_user(const std::string& name, Role role, const std::string&
   if (!s.ok() && s.message().find("UNIQUE") != std::string::npos) {
     return Status(Code::kAlreadyExists, "user '" + name + "' already exists");
   }
-  return s;
+  if (!s.ok()) return s;
+  LWC_RETURN_IF_ERROR(audit_locked(
+      kCommandLineActor, "", "user_added",
+      nlohmann::json{{"name", name}, {"role", role_name(role)}, {"district", district}}.dump()));
+  return txn.commit();
 }
 
 bool Accounts::limited(const std::string& key, int64_t now) {
@@ -95,12 +108,13 @@ bool Accounts::limited(const std::string& key, int64_t now) {
   return static_cast<int>(times.size()) >= limits_.max_failures;
 }
 
-void Accounts::record_failure(const std::string& key, int64_t now) { failures_[key].push_back(now); }
+void Accounts::record_failure(const std::string& key, int64_t now) {
+  failures_[key].push_back(now);
+}
 
 Result<LoginResult> Accounts::login(const std::string& user, const std::string& password,
                                     const std::string& device_id, const std::string& device_name,
-                                    const std::string& client_version,
-                                    const std::string& address) {
+                                    const std::string& client_version, const std::string& address) {
   if (!is_valid_id(device_id)) {
     return Status(Code::kInvalidArgument, "device_id must be 32 lower-case hex digits");
   }
@@ -124,19 +138,21 @@ Result<LoginResult> Accounts::login(const std::string& user, const std::string& 
     }
   }
   // Hash outside the lock: argon2id is slow on purpose.
-  const bool good = !pw_hash.empty() &&
-                    crypto_pwhash_str_verify(pw_hash.c_str(), password.data(), password.size()) == 0;
+  const bool good = !pw_hash.empty() && crypto_pwhash_str_verify(pw_hash.c_str(), password.data(),
+                                                                 password.size()) == 0;
   std::lock_guard lock(mu_);
   if (!good) {
     record_failure(user_key, now);
     record_failure(addr_key, now);
     return kBadCredentials;
   }
+  bool enrolled_before = false;
   {
     auto existing = db_.prepare("SELECT user, revoked FROM devices WHERE device_id=?1");
     if (!existing.ok()) return existing.status();
     existing->bind(1, device_id);
     if (existing->step()) {
+      enrolled_before = true;
       if (existing->col_text(0) != user) {
         return Status(Code::kConflict, "this device is enrolled by another account");
       }
@@ -154,6 +170,13 @@ Result<LoginResult> Accounts::login(const std::string& user, const std::string& 
   if (!dev.ok()) return dev.status();
   dev->bind(1, device_id).bind(2, user).bind(3, device_name).bind(4, client_version).bind(5, now);
   LWC_RETURN_IF_ERROR(dev->run());
+  if (!enrolled_before) {
+    LWC_RETURN_IF_ERROR(audit_locked(
+        user, device_id, "device_enrolled",
+        nlohmann::json{
+            {"name", device_name}, {"client_version", client_version}, {"address", address}}
+            .dump()));
+  }
   LoginResult out;
   out.token = random_hex(32);
   out.expires_ms = now + ttl_ms_;
@@ -213,14 +236,20 @@ Status Accounts::revoke_device(const std::string& device_id) {
   if (!t.ok()) return t.status();
   t->bind(1, device_id);
   LWC_RETURN_IF_ERROR(t->run());
+  LWC_RETURN_IF_ERROR(audit_locked(kCommandLineActor, device_id, "device_revoked", "{}"));
   return txn.commit();
 }
 
 Status Accounts::audit(const std::string& user, const std::string& device_id,
                        const std::string& action, const std::string& detail) {
   std::lock_guard lock(mu_);
-  auto st = db_.prepare(
-      "INSERT INTO audit(at_ms,user,device_id,action,detail) VALUES(?1,?2,?3,?4,?5)");
+  return audit_locked(user, device_id, action, detail);
+}
+
+Status Accounts::audit_locked(const std::string& user, const std::string& device_id,
+                              const std::string& action, const std::string& detail) {
+  auto st =
+      db_.prepare("INSERT INTO audit(at_ms,user,device_id,action,detail) VALUES(?1,?2,?3,?4,?5)");
   if (!st.ok()) return st.status();
   st->bind(1, clock_.now_ms()).bind(2, user).bind(3, device_id).bind(4, action).bind(5, detail);
   return st->run();

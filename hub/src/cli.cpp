@@ -33,7 +33,9 @@ std::string read_password() {
   return pw;
 }
 
-const Clock& hub_clock() { return process_clock(); }
+const Clock& hub_clock() {
+  return process_clock();
+}
 
 Result<std::unique_ptr<HubService>> open_service(const std::string& data, HubConfig* config_out) {
   auto config = load_config(data);
@@ -42,8 +44,8 @@ Result<std::unique_ptr<HubService>> open_service(const std::string& data, HubCon
   return HubService::open(*config, hub_clock());
 }
 
-int cmd_init(const std::string& data, bool demo, const std::string& listen,
-             const std::string& cert, const std::string& key) {
+int cmd_init(const std::string& data, bool demo, const std::string& listen, const std::string& cert,
+             const std::string& key) {
   if (fs::exists(fs::path(data) / "hub.json")) {
     return fail(Status(Code::kAlreadyExists, data + " already holds a hub (hub.json exists)"));
   }
@@ -68,7 +70,8 @@ int cmd_init(const std::string& data, bool demo, const std::string& listen,
   if (Status s = save_config(config); !s.ok()) return fail(s);
   auto service = HubService::open(config, hub_clock());
   if (!service.ok()) return fail(service.status());
-  Status s = (*service)->with_store([&](Store& store) { return seed_reference(store, LWC_ASSETS_DIR); });
+  Status s =
+      (*service)->with_store([&](Store& store) { return seed_reference(store, LWC_ASSETS_DIR); });
   if (s.ok() && demo) {
     s = (*service)->with_store([&](Store& store) {
       return seed_demo(store, (*service)->accounts(), hub_clock().now_ms());
@@ -93,7 +96,9 @@ int cmd_init(const std::string& data, bool demo, const std::string& listen,
 int cmd_config_set(const std::string& data, const std::string& name, const std::string& text) {
   const fs::path file = fs::path(data) / "hub.json";
   std::ifstream in(file);
-  if (!in) return fail(Status(Code::kNotFound, file.string() + " not found — run `lwc-hub init`"));
+  if (!in)
+    return fail(Status(Code::kNotFound,
+                       file.string() + " not found — run `lwc-hub --data " + data + " init`"));
   json config = json::parse(in, nullptr, false);
   if (config.is_discarded()) return fail(Status(Code::kMalformed, file.string() + " is not JSON"));
   json value = json::parse(text, nullptr, false);
@@ -179,7 +184,8 @@ int run_cli(int argc, char** argv) {
   std::string data = std::getenv("LWC_HUB_DATA") ? std::getenv("LWC_HUB_DATA") : "lwc-hub-data";
   app.add_option("--data", data, "data directory (env LWC_HUB_DATA)")->capture_default_str();
 
-  auto* init = app.add_subcommand("init", "create the data directory, database, configuration, TLS");
+  auto* init =
+      app.add_subcommand("init", "create the data directory, database, configuration, TLS");
   bool demo = false;
   std::string listen, cert, key;
   init->add_flag("--demo", demo, "add the Lampang demo data and accounts");
@@ -237,8 +243,9 @@ int run_cli(int argc, char** argv) {
   auto* notify = app.add_subcommand("notify", "outgoing LINE / e-mail / webhook messages");
   notify->require_subcommand(1);
   auto* notify_list = notify->add_subcommand(
-      "list", "the outbox as JSON lines, newest first: key, channel, recipient, state, attempts, "
-              "last error");
+      "list",
+      "the outbox as JSON lines, newest first: key, channel, recipient, state, attempts, "
+      "last error");
   int notify_limit = 200;
   notify_list->add_option("--limit", notify_limit, "at most this many")->capture_default_str();
 
@@ -315,7 +322,8 @@ int run_cli(int argc, char** argv) {
   }
   if (exp_kpi->parsed() || exp_award->parsed()) {
     const int64_t now = hub_clock().now_ms();
-    auto inputs = hub.with_store([](Store& st) { return load_rule_inputs(st, ScopeFilter::everything()); });
+    auto inputs =
+        hub.with_store([](Store& st) { return load_rule_inputs(st, ScopeFilter::everything()); });
     if (!inputs.ok()) return fail(inputs.status());
     if (exp_award->parsed()) {
       if (award_month.empty()) award_month = format_date(thai_date(now)).substr(0, 7);
@@ -334,7 +342,8 @@ int run_cli(int argc, char** argv) {
       if (auto p = parse_date(*d); !p.ok()) return fail(p.status());
     }
     if (kpi_to < kpi_from) return fail(Status(Code::kInvalidArgument, "--to is before --from"));
-    auto warnings = hub.with_store([](Store& st) { return st.rows("warning", ScopeFilter::everything()); });
+    auto warnings =
+        hub.with_store([](Store& st) { return st.rows("warning", ScopeFilter::everything()); });
     if (!warnings.ok()) return fail(warnings.status());
     const std::string csv =
         kpi_csv(compute_kpis(*inputs, *warnings, config.rules, kpi_from, kpi_to, now));
@@ -349,7 +358,8 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (exp->parsed()) {
-    if (!as_json) return fail(Status(Code::kInvalidArgument, "use export --json, export kpi or export award"));
+    if (!as_json)
+      return fail(Status(Code::kInvalidArgument, "use export --json, export kpi or export award"));
     const ScopeFilter filter = export_district.empty()
                                    ? ScopeFilter::everything()
                                    : read_filter(Principal{Role::kDistrict, export_district, ""});
@@ -362,9 +372,13 @@ int run_cli(int argc, char** argv) {
     auto list = hub.accounts().devices();
     if (!list.ok()) return fail(list.status());
     for (const auto& d : *list) {
-      std::cout << json{{"device_id", d.device_id}, {"user", d.user}, {"name", d.name},
-                        {"client_version", d.client_version}, {"enrolled_ms", d.enrolled_ms},
-                        {"last_seen_ms", d.last_seen_ms}, {"revoked", d.revoked}}
+      std::cout << json{{"device_id", d.device_id},
+                        {"user", d.user},
+                        {"name", d.name},
+                        {"client_version", d.client_version},
+                        {"enrolled_ms", d.enrolled_ms},
+                        {"last_seen_ms", d.last_seen_ms},
+                        {"revoked", d.revoked}}
                        .dump()
                 << "\n";
     }
@@ -381,9 +395,9 @@ int run_cli(int argc, char** argv) {
     auto log = hub.accounts().audit_log();
     if (!log.ok()) return fail(log.status());
     for (const AuditEntry& e : *log) {
-      std::cout << json{{"id", e.id}, {"at_ms", e.at_ms}, {"user", e.user},
-                        {"device_id", e.device_id}, {"action", e.action},
-                        {"detail", json::parse(e.detail, nullptr, false)}}
+      std::cout << json{{"id", e.id},         {"at_ms", e.at_ms},
+                        {"user", e.user},     {"device_id", e.device_id},
+                        {"action", e.action}, {"detail", json::parse(e.detail, nullptr, false)}}
                        .dump()
                 << "\n";
     }

@@ -16,7 +16,8 @@ Status read_member(const json& j, const char* name, T* out) {
   try {
     *out = j.at(name).get<T>();
   } catch (const json::exception&) {
-    return Status(Code::kInvalidArgument, std::string("hub.json: '") + name + "' has the wrong type");
+    return Status(Code::kInvalidArgument,
+                  std::string("hub.json: '") + name + "' has the wrong type");
   }
   return {};
 }
@@ -27,10 +28,11 @@ std::string HubConfig::path(const std::string& relative) const {
   return p.is_absolute() ? p.string() : (std::filesystem::path(data_dir) / p).string();
 }
 
-#define LWC_CONFIG_MEMBERS(X)                                                                   \
-  X(listen) X(tls_cert) X(tls_key) X(tls_ca) X(max_body_bytes) X(max_batch) X(max_page)        \
-  X(token_ttl_s) X(max_drift_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue)         \
-  X(heartbeat_s) X(login_max_failures) X(login_window_s) X(worker_threads) X(rules_interval_s)
+#define LWC_CONFIG_MEMBERS(X)                                                                \
+  X(listen)                                                                                  \
+  X(tls_cert) X(tls_key) X(tls_ca) X(max_body_bytes) X(max_batch) X(max_page) X(token_ttl_s) \
+      X(max_drift_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue) X(heartbeat_s)   \
+          X(login_max_failures) X(login_window_s) X(worker_threads) X(rules_interval_s)
 
 Result<HubConfig> load_config(const std::string& data_dir) {
   HubConfig c;
@@ -38,10 +40,12 @@ Result<HubConfig> load_config(const std::string& data_dir) {
   const std::string file = c.path("hub.json");
   std::ifstream in(file);
   if (!in) {
-    return Status(Code::kNotFound, file + " not found — run `lwc-hub init --data " + data_dir + "`");
+    return Status(Code::kNotFound,
+                  file + " not found — run `lwc-hub --data " + data_dir + " init`");
   }
   json j = json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Status(Code::kMalformed, file + " is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return Status(Code::kMalformed, file + " is not a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
 #define X(m) known |= it.key() == #m;
@@ -51,13 +55,15 @@ Result<HubConfig> load_config(const std::string& data_dir) {
     known |= it.key() == "rules";
     known |= it.key() == "award";
     known |= it.key() == "web";
-    if (!known) return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
+    if (!known)
+      return Status(Code::kInvalidArgument, file + ": unknown setting '" + it.key() + "'");
   }
 #define X(m) LWC_RETURN_IF_ERROR(read_member(j, #m, &c.m));
   LWC_CONFIG_MEMBERS(X)
 #undef X
   if (c.worker_threads < 1) return Status(Code::kInvalidArgument, "worker_threads must be >= 1");
-  if (c.rules_interval_s < 1) return Status(Code::kInvalidArgument, "rules_interval_s must be >= 1");
+  if (c.rules_interval_s < 1)
+    return Status(Code::kInvalidArgument, "rules_interval_s must be >= 1");
   if (j.contains("award")) {
     auto award = parse_award_config(j["award"]);
     if (!award.ok()) return Status(award.status().code(), file + ": " + award.status().message());
@@ -100,9 +106,12 @@ Status save_config(const HubConfig& c) {
 #undef X
   j["rules"] = rules_config_json(c.rules);
   j["award"] = award_config_json(c.award);
-  j["web"] = {{"public", c.web.public_page}, {"debounce_ms", c.web.debounce_ms},
-              {"letter_ref", c.web.letter_ref}, {"max_streams", c.web.max_streams}};
-  if (c.channels.any_channel() || !c.channels.digest) j["channels"] = notify_config_json(c.channels);
+  j["web"] = {{"public", c.web.public_page},
+              {"debounce_ms", c.web.debounce_ms},
+              {"letter_ref", c.web.letter_ref},
+              {"max_streams", c.web.max_streams}};
+  if (c.channels.any_channel() || !c.channels.digest)
+    j["channels"] = notify_config_json(c.channels);
   std::ofstream out(c.path("hub.json"));
   out << j.dump(2) << "\n";
   if (!out) return Status(Code::kIo, "cannot write " + c.path("hub.json"));

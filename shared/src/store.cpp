@@ -383,6 +383,13 @@ Result<int64_t> Store::outbox_size() {
   return st->col_int(0);
 }
 
+Result<int64_t> Store::outbox_rows() {
+  auto st = db_.prepare("SELECT count(*) FROM (SELECT DISTINCT tbl, row_id FROM outbox)");
+  if (!st.ok()) return st.status();
+  if (!st->step()) return db_.error("count outbox rows");
+  return st->col_int(0);
+}
+
 Status Store::ack_outbox(int64_t counter) {
   auto st = db_.prepare("DELETE FROM outbox WHERE counter <= ?1");
   if (!st.ok()) return st.status();

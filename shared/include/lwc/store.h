@@ -126,6 +126,8 @@ class Store {
   // Mutations in the outbox with a counter above `after`, lowest counter first.
   Result<std::vector<Mutation>> outbox(size_t limit, int64_t after = 0);
   Result<int64_t> outbox_size();
+  // How many rows (entries) the outbox's mutations belong to.
+  Result<int64_t> outbox_rows();
   // Removes mutations up to and including `counter` (the hub acknowledged them).
   Status ack_outbox(int64_t counter);
   // Moves one outbox mutation to `rejected` with the hub's reason (it is never silently dropped).

@@ -25,7 +25,7 @@
 namespace lwc::hub {
 
 struct LoginLimits {
-  int max_failures = 5;              // per account and per address within the window
+  int max_failures = 5;  // per account and per address within the window
   int64_t window_ms = 5 * 60 * 1000;
 };
 
@@ -55,7 +55,8 @@ class Accounts {
                   const std::string& work_group, const std::string& password);
   // Checks the password and enrolls the device for the user. Errors: kUnauthenticated (wrong user
   // or password — the same message for both), kRateLimited (too many failures for the account or
-  // the address), kConflict (device enrolled by another account), kPermissionDenied (device revoked).
+  // the address), kConflict (device enrolled by another account), kPermissionDenied (device
+  // revoked).
   Result<LoginResult> login(const std::string& user, const std::string& password,
                             const std::string& device_id, const std::string& device_name,
                             const std::string& client_version, const std::string& address);
@@ -65,6 +66,9 @@ class Accounts {
   // Revokes the device and every token issued to it.
   Status revoke_device(const std::string& device_id);
 
+  // Appends to the audit log. The accounts themselves record "user_added", "device_enrolled" (a
+  // device's first login) and "device_revoked"; the hub adds silences, resolved disputes and
+  // refused writes. `detail` is a JSON text. The hub's command line acts as user "lwc-hub".
   Status audit(const std::string& user, const std::string& device_id, const std::string& action,
                const std::string& detail);
   Result<std::vector<AuditEntry>> audit_log();
@@ -82,8 +86,10 @@ class Accounts {
 
  private:
   Accounts(sql::Db db, const Clock& clock, int64_t ttl, LoginLimits limits);
-  bool limited(const std::string& key, int64_t now);  // requires mu_
+  bool limited(const std::string& key, int64_t now);         // requires mu_
   void record_failure(const std::string& key, int64_t now);  // requires mu_
+  Status audit_locked(const std::string& user, const std::string& device_id,
+                      const std::string& action, const std::string& detail);  // requires mu_
 
   std::mutex mu_;
   sql::Db db_;  // guarded by mu_
