@@ -1,6 +1,7 @@
 // lwc-client command line. Every command takes --data DIR (the local store); commands that print
 // data take --json. Data entry works offline: it writes the local store and the outbox; `sync`
 // sends it when there is a link.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -106,6 +107,7 @@ void print_progress(const SyncProgress& p) {
 }
 
 int run_sync(Client& c, bool as_json, bool quiet) {
+  quiet = quiet || !isatty(STDERR_FILENO);  // the progress line is for a person at a terminal
   auto transport = c.transport();
   SyncEngine engine(*c.store, *transport, c.config.token);
   auto stats =
