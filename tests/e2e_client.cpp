@@ -126,3 +126,50 @@ TEST_CASE(
   CHECK_THAT(skew.out, Catch::Contains("clock is 86400 s ahead"));
   CHECK(maemo.status()["pending_mutations"].get<int>() > 0);
 }
+
+TEST_CASE(
+    "e2e client: a task's submission, returned by the province, is open again at the district",
+    "[e2e][client]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  ClientProcess maemo{dir.file("maemo")}, province{dir.file("province")};
+  maemo.enroll(hub, "maemo", "lwc-5202-2570");
+  province.enroll(hub, "province", "lwc-province-2570");
+  province.ok({"task", "create", "--kind", "directive", "--letter-no", "ลป 0020.3/9", "--title",
+               "รายงานผลการดำเนินงาน", "--due", "2027-01-15", "--districts", "5202"});
+  province.ok({"sync"});
+  maemo.ok({"sync"});
+  auto find = [](const json& list, const std::string& letter) {
+    for (const json& t : list) {
+      if (t["letter_no"] == letter) return t;
+    }
+    FAIL("no task " << letter);
+    return json();
+  };
+  json mine = find(json::parse(maemo.cli({"task", "list", "--json"}).out), "ลป 0020.3/9");
+  CHECK(mine["submitted"] == false);
+  const std::string task = mine["id"];
+  maemo.ok({"task", "submit", task, "--doc-ref", "ลป 0020.1/5"});
+  maemo.ok({"sync"});
+  CHECK(find(json::parse(maemo.cli({"task", "list", "--json"}).out), "ลป 0020.3/9")["submitted"] ==
+        true);
+
+  province.ok({"sync"});
+  json at_province = find(json::parse(province.cli({"task", "list", "--json"}).out), "ลป 0020.3/9");
+  REQUIRE(at_province["submissions"].size() == 1);
+  CHECK(at_province["submissions"][0]["district"] == "5202");
+  CHECK(at_province["submissions"][0]["review"] == "submitted");
+  const std::string submission = at_province["submissions"][0]["submission_id"];
+  province.ok({"return", submission, "--note", "แนบเอกสารไม่ครบ / attachment missing"});
+  province.ok({"sync"});
+  CHECK(find(json::parse(province.cli({"task", "list", "--json"}).out),
+             "ลป 0020.3/9")["submissions"][0]["review"] == "returned");
+
+  maemo.ok({"sync"});
+  json returned = find(json::parse(maemo.cli({"task", "list", "--json"}).out), "ลป 0020.3/9");
+  CHECK(returned["submitted"] == false);  // open again: the warning rules agree
+  CHECK(returned["review"] == "returned");
+  CHECK(returned["review_note"] == "แนบเอกสารไม่ครบ / attachment missing");
+  CHECK_THAT(maemo.cli({"task", "list"}).out,
+             Catch::Contains("[returned: แนบเอกสารไม่ครบ / attachment missing] ลป 0020.3/9"));
+}

@@ -112,10 +112,13 @@ TEST_CASE("accounts: tokens and devices can be revoked", "[accounts]") {
   auto a = accounts->login("maemo", "correct horse", device, "", "", "ip");
   auto b = accounts->login("maemo", "correct horse", device, "", "", "ip");
   REQUIRE(accounts->revoke_token(a->token).ok());
-  CHECK_THAT(accounts->authenticate(a->token).status().message(), Catch::Contains("revoked"));
+  CHECK_THAT(accounts->authenticate(a->token).status().message(),
+             Catch::Contains("token was revoked; log in again"));
   CHECK(accounts->authenticate(b->token).ok());
   REQUIRE(accounts->revoke_device(device).ok());
-  CHECK(accounts->authenticate(b->token).status().code() == Code::kUnauthenticated);
+  Status gone = accounts->authenticate(b->token).status();
+  CHECK(gone.code() == Code::kUnauthenticated);
+  CHECK_THAT(gone.message(), Catch::Contains("device was revoked; ask the administrator"));
   CHECK(accounts->login("maemo", "correct horse", device, "", "", "ip").status().code() ==
         Code::kPermissionDenied);
   CHECK(accounts->revoke_device(new_id()).code() == Code::kNotFound);

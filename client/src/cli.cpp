@@ -242,10 +242,15 @@ int run_status(Client& c, bool as_json) {
             << "\n"
             << "cursor: " << *cursor << "\n";
   if (!last_error->empty()) std::cout << "last error: " << *last_error << "\n";
+  if (!rej.empty()) {
+    std::cout << rej.size()
+              << " change(s) refused by the hub; correct the cause, then `lwc-client retry` "
+                 "queues them all again:\n";
+  }
   for (const auto& r : rej) {
     std::cout << "REFUSED by the hub: " << r["table"].get<std::string>() << "."
               << r["field"].get<std::string>() << " = " << r["value"].dump() << " — "
-              << r["reason"].get<std::string>() << " (lwc-client retry " << r["counter"] << ")\n";
+              << r["reason"].get<std::string>() << "\n";
   }
   return 0;
 }
@@ -269,8 +274,28 @@ int run_task_list(Client& c, bool as_json) {
               {"due", text_field(t, "due")},
               {"districts", districts}};
     if (c.config.role == Role::kDistrict) {
+      // Returned for correction counts as not submitted (the warning rules agree).
       auto sub = c.store->get_row("submission", submission_row_id(t.id, c.config.district));
-      item["submitted"] = sub.ok() && sub->has_value() && (*sub)->find("submitted_at");
+      const bool present = sub.ok() && sub->has_value() && (*sub)->find("submitted_at");
+      const Verification v =
+          present ? verification_state(**sub, reviewed_fields(**sub)) : Verification::kDraft;
+      item["submitted"] = present && v != Verification::kReturned;
+      item["review"] = present ? verification_name(v) : "";
+      if (v == Verification::kReturned) item["review_note"] = text_field(**sub, "review_note");
+    } else if (districts.is_array()) {
+      // Province roles: each district's submission, with the id `verify` and `return` take.
+      json subs = json::array();
+      for (const json& d : districts) {
+        if (!d.is_string()) continue;
+        const std::string id = submission_row_id(t.id, d.get<std::string>());
+        auto sub = c.store->get_row("submission", id);
+        if (!sub.ok() || !sub->has_value() || !(*sub)->find("submitted_at")) continue;
+        subs.push_back(
+            {{"district", d},
+             {"submission_id", id},
+             {"review", verification_name(verification_state(**sub, reviewed_fields(**sub)))}});
+      }
+      item["submissions"] = subs;
     }
     out.push_back(item);
   }
@@ -281,9 +306,18 @@ int run_task_list(Client& c, bool as_json) {
     return 0;
   }
   for (const json& t : out) {
+    const std::string review = t.value("review", "");
     std::cout << t["id"].get<std::string>() << "  due " << t["due"].get<std::string>() << "  "
-              << (t.value("submitted", false) ? "[submitted] " : "")
+              << (review == "returned"          ? "[returned: " + t.value("review_note", "") + "] "
+                  : review == "verified"        ? "[verified] "
+                  : t.value("submitted", false) ? "[submitted] "
+                                                : "")
               << t["letter_no"].get<std::string>() << " " << t["title"].get<std::string>() << "\n";
+    for (const json& sub : t.value("submissions", json::array())) {
+      std::cout << "    " << sub["district"].get<std::string>() << " "
+                << sub["review"].get<std::string>() << "  submission "
+                << sub["submission_id"].get<std::string>() << "\n";
+    }
   }
   return 0;
 }

@@ -26,10 +26,12 @@ Status SyncEngine::check_clock(int64_t max_drift_ms) {
   const int64_t hub_ms = (*body)["time_ms"].get<int64_t>();
   const int64_t mine = store_.clock().now_ms();
   if (mine > hub_ms + max_drift_ms) {
-    return Status(Code::kClockSkew,
-                  "this computer's clock is " + std::to_string((mine - hub_ms) / 1000) +
-                      " s ahead of the hub (allowed: " + std::to_string(max_drift_ms / 1000) +
-                      " s); correct the date and time, then sync again");
+    return Status(
+        Code::kClockSkew,
+        "this computer's clock is " + std::to_string((mine - hub_ms) / 1000) +
+            " s ahead of the hub (allowed: " + std::to_string(max_drift_ms / 1000) +
+            " s); correct the date and time, then sync again (changes saved while the clock was "
+            "ahead keep their time and are refused until the hub's clock passes it)");
   }
   return {};
 }

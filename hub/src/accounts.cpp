@@ -206,9 +206,13 @@ Result<Session> Accounts::authenticate(const std::string& bearer_token) {
   if (st->col_int(2) <= clock_.now_ms()) {
     return Status(Code::kUnauthenticated, "the token expired; log in again");
   }
-  if (st->col_int(3) != 0 || st->col_int(4) != 0) {
-    return Status(Code::kUnauthenticated, "the token was revoked; log in again");
+  if (st->col_int(4) != 0) {  // logging in again would not help
+    return Status(Code::kUnauthenticated,
+                  "this device was revoked; ask the administrator (a new enrolment needs a new "
+                  "data folder)");
   }
+  if (st->col_int(3) != 0)
+    return Status(Code::kUnauthenticated, "the token was revoked; log in again");
   if (st->col_int(7) != 0) return Status(Code::kUnauthenticated, "the account is disabled");
   auto role = parse_role(st->col_view(5));
   if (!role.ok()) return role.status();
