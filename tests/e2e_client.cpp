@@ -173,3 +173,35 @@ TEST_CASE(
   CHECK_THAT(maemo.cli({"task", "list"}).out,
              Catch::Contains("[returned: แนบเอกสารไม่ครบ / attachment missing] ลป 0020.3/9"));
 }
+
+TEST_CASE("e2e client: a copied data folder's new figures are refused and kept, not dropped",
+          "[e2e][client]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  ClientProcess maemo{dir.file("maemo")}, copy{dir.file("copy")}, province{dir.file("province")};
+  maemo.enroll(hub, "maemo", "lwc-5202-2570");
+  maemo.ok(
+      {"budget", "set", "--work-group", "strategy", "--amount", "1000", "--as-of", "2026-11-20"});
+  maemo.ok({"sync"});
+  std::filesystem::copy(dir.file("maemo"), dir.file("copy"),
+                        std::filesystem::copy_options::recursive);
+  maemo.ok(
+      {"budget", "set", "--work-group", "strategy", "--amount", "2000", "--as-of", "2026-11-21"});
+  maemo.ok({"sync"});
+  // The copy numbers its next changes as the original did: the hub must not take them for repeats.
+  copy.ok(
+      {"budget", "set", "--work-group", "strategy", "--amount", "7777", "--as-of", "2026-11-22"});
+  copy.ok({"sync"});
+  const json status = copy.status();
+  CHECK(status["pending_mutations"] == 0);
+  REQUIRE(status["rejected"].size() > 0);
+  CHECK(status["rejected"][0]["code"] == "already_exists");
+  CHECK_THAT(status["rejected"][0]["reason"].get<std::string>(),
+             Catch::Contains("copy or a restored backup"));
+  CHECK_THAT(copy.cli({"status"}).out, Catch::Contains("refused by the hub"));
+  province.enroll(hub, "province", "lwc-province-2570");
+  const std::string at_province = province.exported();
+  CHECK_THAT(at_province, Catch::Contains("\"value\":2000.0"));
+  CHECK_THAT(at_province, !Catch::Contains("7777"));  // refused, and still at the copy to re-enter
+  CHECK_THAT(copy.exported(), Catch::Contains("7777"));
+}

@@ -177,6 +177,49 @@ TEST_CASE("store: a push batch is applied exactly once", "[store]") {
   CHECK(*hub->device_progress("dev1") == 3);
 }
 
+TEST_CASE("store: a reused change number with a newer change is refused, not taken for a repeat",
+          "[store]") {
+  // A copied or restored data folder numbers its changes again from where the copy was taken.
+  FakeClock clock(kT0);
+  auto hub = open_store(":memory:", clock, "hub");
+  const std::string id = new_id();
+  std::vector<Mutation> original = {
+      {1, change(id, "value", "100", Hlc::from_parts(kT0, 1), "dev1")},
+      {2, change(id, "entered", "5", Hlc::from_parts(kT0, 2), "dev1")},
+  };
+  REQUIRE(hub->accept_push("dev1", original, nullptr).ok());
+  // Another device overwrites "entered" later: dev1's change 2 is superseded, still a repeat.
+  REQUIRE(hub->accept_push("dev2",
+                           {{1, change(id, "entered", "6", Hlc::from_parts(kT0, 50), "dev2")}},
+                           nullptr)
+              .ok());
+  auto repeat = hub->accept_push("dev1", original, nullptr);
+  REQUIRE(repeat.ok());
+  CHECK((*repeat)[0].kind == MutationResult::Kind::kDuplicate);
+  CHECK((*repeat)[1].kind == MutationResult::Kind::kDuplicate);
+
+  // The copy writes new figures under numbers 2 and (a field the hub never saw) 1.
+  std::vector<Mutation> copy = {
+      {1, change(id, "collected", "9", Hlc::from_parts(kT0 + 1000, 0), "dev1")},
+      {2, change(id, "value", "7777", Hlc::from_parts(kT0 + 1000, 1), "dev1")},
+      {3, change(id, "updated", "1", Hlc::from_parts(kT0 + 1000, 2), "dev1")},
+  };
+  auto r = hub->accept_push("dev1", copy, nullptr);
+  REQUIRE(r.ok());
+  for (int i = 0; i < 2; ++i) {
+    CHECK((*r)[i].kind == MutationResult::Kind::kRejected);
+    CHECK((*r)[i].reason.code() == Code::kAlreadyExists);
+    CHECK_THAT((*r)[i].reason.message(), Catch::Contains("copy or a restored backup"));
+  }
+  CHECK((*r)[2].kind == MutationResult::Kind::kApplied);  // a new number is taken as usual
+  CHECK((*hub->get_field("measurement", id, "value"))->value == "100");  // nothing overwritten
+  CHECK(!hub->get_field("measurement", id, "collected")->has_value());
+  // The original's own repeat of number 1 is still a repeat: its verdict was not filed.
+  auto again = hub->accept_push("dev1", {original[0]}, nullptr);
+  REQUIRE(again.ok());
+  CHECK((*again)[0].kind == MutationResult::Kind::kDuplicate);
+}
+
 TEST_CASE("store: a validator's verdict and clock skew reject single mutations", "[store]") {
   FakeClock clock(kT0);
   auto hub = open_store(":memory:", clock, "hub");

@@ -508,6 +508,23 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
       if (earlier->step()) {
         r.kind = MutationResult::Kind::kRejected;
         r.reason = Status(protocol::code_from_name(earlier->col_view(0)), earlier->col_text(1));
+      } else {
+        // A true repeat left its version here, or one that superseded it (a newer clock). A version
+        // newer than what is stored, under a number already taken, is another change: the device's
+        // data folder was copied or restored from a backup and numbers its changes again. Refused
+        // (and so kept at the client with the reason), not dropped as a repeat. Not filed in
+        // push_rejections: the number belongs to the original's change.
+        auto found = lookup(m.change);
+        if (!found.ok()) return fail(found.status());
+        if (!found->current || found->current->hlc < m.change.version.hlc) {
+          r.kind = MutationResult::Kind::kRejected;
+          r.reason = Status(
+              Code::kAlreadyExists,
+              "change number " + std::to_string(m.counter) +
+                  " of this device was already used for another change: this data folder is a "
+                  "copy or a restored backup. Enter the figure on the enrolled computer, or ask "
+                  "the administrator to enrol this one as a new device");
+        }
       }
     } else if (m.counter != last + 1) {
       r.kind = MutationResult::Kind::kRejected;
