@@ -125,6 +125,18 @@ TEST_CASE(
   CHECK(skew.exit_code != 0);
   CHECK_THAT(skew.out, Catch::Contains("clock is 86400 s ahead"));
   CHECK(maemo.status()["pending_mutations"].get<int>() > 0);
+
+  // An as-of date typed in the Buddhist Era, or after today: refused before anything is written.
+  const int64_t before = maemo.status()["pending_mutations"].get<int64_t>();
+  RunResult be = maemo.cli(
+      {"budget", "set", "--work-group", "strategy", "--amount", "40", "--as-of", "2569-11-20"});
+  CHECK(be.exit_code != 0);
+  CHECK_THAT(be.out, Catch::Contains("looks like a Buddhist-Era year"));
+  RunResult future = maemo.cli({"bmn", "set", "--collected", "5", "--entered", "4", "--updated",
+                                "3", "--as-of", "2099-01-01"});
+  CHECK(future.exit_code != 0);
+  CHECK_THAT(future.out, Catch::Contains("is after today"));
+  CHECK(maemo.status()["pending_mutations"] == before);
 }
 
 TEST_CASE(

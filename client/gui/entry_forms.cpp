@@ -33,6 +33,10 @@ std::optional<std::string> date_field(App& app, const char* id, char* buf, size_
     ImGui::TextColored(colour_vec(0xC62828), "%s", std::string(app.t("gui.form.bad_date")).c_str());
     return std::nullopt;
   }
+  if (Status s = check_as_of(*d, app.snapshot->today, app.lang); !s.ok()) {
+    ImGui::TextColored(colour_vec(0xC62828), "%s", s.message().c_str());
+    return std::nullopt;
+  }
   ImGui::TextDisabled("%s", format_date_long(*d, app.lang).c_str());
   return text;
 }

@@ -578,6 +578,18 @@ int run_cli(int argc, char** argv) {
 
   if (sync->parsed()) return watch ? run_watch(c) : run_sync(c, as_json, false);
   if (status->parsed()) return run_status(c, as_json);
+  // A typed as-of date: a real date, in the Common Era, not after today (Thai, then English).
+  auto check_typed_as_of = [&]() -> Status {
+    auto d = parse_date(as_of);
+    if (!d.ok()) return d.status();
+    const Date now = thai_date(process_clock().now_ms());
+    Status th = check_as_of(*d, now, Lang::kTh);
+    if (th.ok()) return th;
+    return Status(th.code(), th.message() + " / " + check_as_of(*d, now, Lang::kEn).message());
+  };
+  if (budget_set->parsed() || bmn_set->parsed()) {
+    if (Status s = check_typed_as_of(); !s.ok()) return fail(s);
+  }
   if (budget_set->parsed()) {
     return done(c.write(budget_entry({district, work_group, amount, as_of, c.config.user})),
                 "budget figure entered");

@@ -10,7 +10,9 @@ namespace {
 using nlohmann::json;
 using FW = Store::FieldWrite;
 
-FW field(const char* name, const json& value) { return FW{name, to_value(value)}; }
+FW field(const char* name, const json& value) {
+  return FW{name, to_value(value)};
+}
 
 Status check_district(const std::string& d) {
   if (!is_district_code(d)) {
@@ -20,9 +22,15 @@ Status check_district(const std::string& d) {
 }
 }  // namespace
 
-std::string district_row_id(const std::string& code) { return name_id({"district", code}); }
-std::string work_group_row_id(const std::string& key) { return name_id({"work_group", key}); }
-std::string indicator_row_id(const std::string& key) { return name_id({"indicator", key}); }
+std::string district_row_id(const std::string& code) {
+  return name_id({"district", code});
+}
+std::string work_group_row_id(const std::string& key) {
+  return name_id({"work_group", key});
+}
+std::string indicator_row_id(const std::string& key) {
+  return name_id({"indicator", key});
+}
 std::string measurement_row_id(const std::string& indicator_key, const std::string& district,
                                const std::string& work_group_key, const std::string& as_of_date) {
   return name_id({"measurement", indicator_key, district, work_group_key, as_of_date});
@@ -70,8 +78,10 @@ Result<RowWrite> budget_entry(const BudgetEntry& e) {
     return Status(Code::kInvalidArgument, "the disbursed amount cannot be negative");
   }
   if (e.work_group.empty()) return Status(Code::kInvalidArgument, "name the work group");
-  RowWrite w{"measurement", measurement_row_id(kBudgetIndicator, e.district, e.work_group, e.as_of),
-             e.district, {}};
+  RowWrite w{"measurement",
+             measurement_row_id(kBudgetIndicator, e.district, e.work_group, e.as_of),
+             e.district,
+             {}};
   w.fields = {field("indicator_id", indicator_row_id(kBudgetIndicator)),
               field("district", e.district),
               field("work_group_id", work_group_row_id(e.work_group)),
@@ -82,6 +92,19 @@ Result<RowWrite> budget_entry(const BudgetEntry& e) {
               field("entered_by", e.user),
               field("state", "submitted")};
   return w;
+}
+
+Status check_as_of(const Date& as_of, const Date& today, Lang lang) {
+  if (as_of.year >= today.year + 400) {  // 543 years ahead: a BE year typed as CE
+    return Status(Code::kInvalidArgument,
+                  fmt("entry.as_of_be", lang,
+                      {std::to_string(as_of.year), std::to_string(as_of.year - 543)}));
+  }
+  if (days_from_civil(as_of) > days_from_civil(today)) {
+    return Status(Code::kInvalidArgument,
+                  fmt("entry.as_of_future", lang, {format_date(as_of), format_date(today)}));
+  }
+  return {};
 }
 
 Result<RowWrite> bmn_entry(const BmnEntry& e) {
@@ -101,7 +124,8 @@ Result<RowWrite> bmn_entry(const BmnEntry& e) {
                                               ") cannot exceed households entered (" +
                                               std::to_string(e.entered) + ")");
   }
-  RowWrite w{"measurement", measurement_row_id(kBmnIndicator, e.district, "", e.as_of), e.district, {}};
+  RowWrite w{
+      "measurement", measurement_row_id(kBmnIndicator, e.district, "", e.as_of), e.district, {}};
   w.fields = {field("indicator_id", indicator_row_id(kBmnIndicator)),
               field("district", e.district),
               field("period", std::to_string(fiscal_year_be(*date))),
@@ -133,9 +157,8 @@ Result<RowWrite> submission_entry(const Row& task, const std::string& district,
     return Status(Code::kPermissionDenied, "task " + task.id + " is not assigned to " + district);
   }
   RowWrite w{"submission", submission_row_id(task.id, district), district, {}};
-  w.fields = {field("task_id", task.id), field("district", district),
-              field("submitted_at", now_ms), field("submitted_by", user),
-              field("doc_ref", doc_ref)};
+  w.fields = {field("task_id", task.id), field("district", district), field("submitted_at", now_ms),
+              field("submitted_by", user), field("doc_ref", doc_ref)};
   return w;
 }
 
@@ -148,12 +171,17 @@ Result<RowWrite> task_entry(const TaskEntry& e) {
   if (!issued.ok()) return issued.status();
   auto due = parse_date(e.due);
   if (!due.ok()) return due.status();
-  if (*due < *issued) return Status(Code::kInvalidArgument, "the due date is before the issue date");
+  if (*due < *issued)
+    return Status(Code::kInvalidArgument, "the due date is before the issue date");
   if (e.districts.empty()) return Status(Code::kInvalidArgument, "assign the task to a district");
   for (const std::string& d : e.districts) LWC_RETURN_IF_ERROR(check_district(d));
   RowWrite w{"task", new_id(), kProvinceScope, {}};
-  w.fields = {field("kind", e.kind),         field("letter_no", e.letter_no), field("title", e.title),
-              field("issued", e.issued),     field("due", e.due),           field("districts", e.districts),
+  w.fields = {field("kind", e.kind),
+              field("letter_no", e.letter_no),
+              field("title", e.title),
+              field("issued", e.issued),
+              field("due", e.due),
+              field("districts", e.districts),
               field("work_group_id", e.work_group.empty() ? "" : work_group_row_id(e.work_group))};
   return w;
 }
@@ -166,12 +194,14 @@ Result<RowWrite> target_entry(const TargetEntry& e) {
   if (!std::isfinite(e.value) || e.value < 0) {
     return Status(Code::kInvalidArgument, "a target cannot be negative");
   }
-  if (e.period.size() < 4) return Status(Code::kInvalidArgument, "period is a BE fiscal year, e.g. 2570");
-  RowWrite w{"target", target_row_id(e.indicator, e.district, e.work_group, e.period),
-             kProvinceScope, {}};
+  if (e.period.size() < 4)
+    return Status(Code::kInvalidArgument, "period is a BE fiscal year, e.g. 2570");
+  RowWrite w{
+      "target", target_row_id(e.indicator, e.district, e.work_group, e.period), kProvinceScope, {}};
   w.fields = {field("indicator_id", indicator_row_id(e.indicator)), field("district", e.district),
               field("period", e.period), field("value", e.value)};
-  if (!e.work_group.empty()) w.fields.push_back(field("work_group_id", work_group_row_id(e.work_group)));
+  if (!e.work_group.empty())
+    w.fields.push_back(field("work_group_id", work_group_row_id(e.work_group)));
   return w;
 }
 
@@ -213,7 +243,8 @@ Result<RowWrite> ack_entry(const std::string& warning_id, const std::string& dis
   if (!is_valid_id(warning_id)) return Status(Code::kNotFound, "no warning " + warning_id);
   LWC_RETURN_IF_ERROR(check_district(district));
   if (dispute && reason.empty()) {
-    return Status(Code::kInvalidArgument, "a dispute needs a reason (e.g. the data is out of date)");
+    return Status(Code::kInvalidArgument,
+                  "a dispute needs a reason (e.g. the data is out of date)");
   }
   RowWrite w{"ack", ack_row_id(warning_id, user), district, {}};
   w.fields = {field("warning_id", warning_id), field("kind", dispute ? "dispute" : "ack"),
@@ -246,17 +277,23 @@ Result<RowWrite> silence_entry(const SilenceEntry& e, int64_t now_ms) {
     return Status(Code::kInvalidArgument, "a silence ends in the future, within 180 days");
   }
   RowWrite w{"silence", new_id(), e.district, {}};
-  w.fields = {field("district", e.district), field("rule", e.rule),   field("subject", e.subject),
-              field("until", e.until_ms),    field("reason", e.reason), field("by", e.user),
+  w.fields = {field("district", e.district),
+              field("rule", e.rule),
+              field("subject", e.subject),
+              field("until", e.until_ms),
+              field("reason", e.reason),
+              field("by", e.user),
               field("at", now_ms)};
   return w;
 }
 
-std::string setting_row_id(const std::string& key) { return name_id({"setting", key}); }
+std::string setting_row_id(const std::string& key) {
+  return name_id({"setting", key});
+}
 
 RowWrite setting_entry(const std::string& key, const std::string& value) {
-  return RowWrite{"setting", setting_row_id(key), kProvinceScope,
-                  {field("key", key), field("value", value)}};
+  return RowWrite{
+      "setting", setting_row_id(key), kProvinceScope, {field("key", key), field("value", value)}};
 }
 
 }  // namespace lwc

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lwc/calendar.h"
+#include "lwc/i18n.h"
 #include "lwc/model.h"
 #include "lwc/store.h"
 
@@ -46,6 +47,11 @@ struct BudgetEntry {
 };
 Result<RowWrite> budget_entry(const BudgetEntry& e);
 
+// An as-of date an officer typed, against today's Thai date: kInvalidArgument (message in `lang`)
+// when its year looks like a Buddhist-Era year (dates are typed in the Common Era: 2569 is 2026)
+// or when it lies after today (a figure cannot be known before its date).
+Status check_as_of(const Date& as_of, const Date& today, Lang lang);
+
 struct BmnEntry {
   std::string district;
   int64_t collected = 0, entered = 0, updated = 0;  // households
@@ -59,7 +65,7 @@ Result<RowWrite> submission_entry(const Row& task, const std::string& district,
                                   const std::string& doc_ref);
 
 struct TaskEntry {
-  std::string kind;  // "directive" | "monthly_report"
+  std::string kind;                           // "directive" | "monthly_report"
   std::string letter_no, title, issued, due;  // dates "YYYY-MM-DD"
   std::vector<std::string> districts;
   std::string work_group;
