@@ -591,6 +591,22 @@ int run_cli(int argc, char** argv) {
     if (Status s = check_typed_as_of(); !s.ok()) return fail(s);
   }
   if (budget_set->parsed()) {
+    // Only the province's work groups count towards a district's total.
+    auto group = c.store->get_row("work_group", work_group_row_id(work_group));
+    if (!group.ok()) return fail(group.status());
+    if (!group->has_value() || (*group)->deleted()) {
+      auto all = c.store->rows("work_group", ScopeFilter::everything());
+      if (!all.ok()) return fail(all.status());
+      std::string known;
+      for (const Row& g : *all) {
+        if (g.deleted()) continue;
+        known += (known.empty() ? "" : ", ") + text_field(g, "key");
+      }
+      return fail(Status(Code::kInvalidArgument,
+                         "unknown work group '" + work_group + "'" +
+                             (known.empty() ? std::string("; sync first to fetch the work groups")
+                                            : "; the work groups are: " + known)));
+    }
     return done(c.write(budget_entry({district, work_group, amount, as_of, c.config.user})),
                 "budget figure entered");
   }
