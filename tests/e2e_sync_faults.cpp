@@ -324,7 +324,7 @@ TEST_CASE(
 
   // After the backup: Mueang's work (which Mae Mo cannot see) moves the hub's seq and Mae Mo's
   // cursor far ahead.
-  for (const char* wg : {"strategy", "economy", "community", "knowledge"}) {
+  for (const char* wg : {"strategy", "economy", "capital", "knowledge"}) {
     mueang.ok({"budget", "set", "--work-group", wg, "--amount", "1000", "--as-of", "2026-11-20"});
     mueang.ok({"budget", "set", "--work-group", wg, "--amount", "2000", "--as-of", "2026-11-21"});
   }
