@@ -31,7 +31,7 @@ struct SyncStats {
 struct SyncOptions {
   size_t push_batch = 5000;       // mutations per push; halved while the hub answers 413
   size_t pull_page = 0;           // changes per pull page; 0: the hub's largest (max_page)
-  size_t merge_changes = 50'000;  // at most this many pulled changes wait for one transaction
+  size_t merge_changes = 100'000;  // at most this many pulled changes wait for one transaction
 };
 
 class SyncEngine {
