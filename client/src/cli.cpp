@@ -236,7 +236,8 @@ int run_status(Client& c, bool as_json) {
   std::cout << (online ? "online" : "OFFLINE") << " — " << c.config.hub_url << "\n"
             << "user " << c.config.user << " (" << role_name(c.config.role) << " "
             << c.config.district << "), device " << c.store->device_id() << "\n"
-            << "pending: " << *pending_rows << " entries (" << *pending << " field changes)\n"
+            << "pending: " << *pending_rows << (*pending_rows == 1 ? " entry (" : " entries (")
+            << *pending << (*pending == 1 ? " field change)\n" : " field changes)\n")
             << "last successful sync: "
             << (last->empty() ? std::string("never") : format_date(thai_date(std::stoll(*last))))
             << "\n"
