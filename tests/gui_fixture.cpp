@@ -8,8 +8,8 @@
 //       fewer than MIN_STATUS_PX (default 3000) status-coloured pixels (tiles, cells, bars).
 //   The province directory also holds the hub's last known conflicts and fleet lists (meta
 //   "gui.hub_lists") and one change the hub refused.
-#include <nlohmann/json.hpp>
 #include <stb_image.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -175,25 +175,39 @@ Status make(const std::string& dir, const std::string& role) {
       return json{{"value", value}, {"hlc", Hlc::from_parts(wall, 0).packed}, {"device", device}};
     };
     const std::string row5202 = measurement_row_id(kBudgetIndicator, "5202", "strategy", as_of);
-    json conflicts = json::array(
-        {json{{"id", 1}, {"table", "measurement"}, {"row_id", row5202}, {"scope", "5202"},
-              {"field", "value"}, {"winner", version(412500.0, now - 5 * 3600'000, "dev-maemo-1")},
-              {"loser", version(398000.0, now - 6 * 3600'000, "dev-maemo-2")},
-              {"detected_ms", now - 5 * 3600'000}},
-         json{{"id", 2}, {"table", "task"}, {"row_id", task_ids[3]}, {"scope", "province"},
-              {"field", "due"}, {"winner", version("2027-01-15", now - 26 * 3600'000, "dev-prov")},
-              {"loser", version("2027-01-08", now - 27 * 3600'000, "dev-exec")},
-              {"detected_ms", now - 26 * 3600'000}}});
+    json conflicts =
+        json::array({json{{"id", 1},
+                          {"table", "measurement"},
+                          {"row_id", row5202},
+                          {"scope", "5202"},
+                          {"field", "value"},
+                          {"winner", version(412500.0, now - 5 * 3600'000, "dev-maemo-1")},
+                          {"loser", version(398000.0, now - 6 * 3600'000, "dev-maemo-2")},
+                          {"detected_ms", now - 5 * 3600'000}},
+                     json{{"id", 2},
+                          {"table", "task"},
+                          {"row_id", task_ids[3]},
+                          {"scope", "province"},
+                          {"field", "due"},
+                          {"winner", version("2027-01-15", now - 26 * 3600'000, "dev-prov")},
+                          {"loser", version("2027-01-08", now - 27 * 3600'000, "dev-exec")},
+                          {"detected_ms", now - 26 * 3600'000}}});
     json devices = json::array();
-    const char* users[] = {"mueang", "maemo", "kokha", "soemngam", "ngao", "chaehom", "wangnuea",
-                           "thoen", "maephrik", "maetha", "sopprap", "hangchat", "mueangpan"};
+    const char* users[] = {"mueang",  "maemo",    "kokha",    "soemngam", "ngao",
+                           "chaehom", "wangnuea", "thoen",    "maephrik", "maetha",
+                           "sopprap", "hangchat", "mueangpan"};
     for (int n = 1; n <= 13; ++n) {
       const int64_t seen = now - int64_t((n * 37) % 100) * (n % 4 == 0 ? 86'400'000 / 10 : 60'000);
       json d{{"device_id", "dev-" + std::string(users[n - 1]) + "-1"},
-             {"user", users[n - 1]}, {"role", "district"}, {"district", code(n)},
-             {"name", "PC " + code(n)}, {"client_version", n == 9 ? "0.0.9" : "0.1.0"},
-             {"enrolled_ms", now - 40 * kDay}, {"last_seen_ms", n == 11 ? 0 : seen},
-             {"revoked", false}, {"last_counter", 120 + 17 * n}};
+             {"user", users[n - 1]},
+             {"role", "district"},
+             {"district", code(n)},
+             {"name", "PC " + code(n)},
+             {"client_version", n == 9 ? "0.0.9" : "0.1.0"},
+             {"enrolled_ms", now - 40 * kDay},
+             {"last_seen_ms", n == 11 ? 0 : seen},
+             {"revoked", false},
+             {"last_counter", 120 + 17 * n}};
       if (n != 11) {
         d["pending"] = n == 4 ? 35 : 0;
         d["pending_at_ms"] = seen;
@@ -201,16 +215,28 @@ Status make(const std::string& dir, const std::string& role) {
       devices.push_back(d);
     }
     devices[1]["device_id"] = "dev-maemo-1";
-    devices.push_back(json{{"device_id", "dev-maemo-2"}, {"user", "maemo"}, {"role", "district"},
-                           {"district", "5202"}, {"name", "Mae Mo laptop"},
-                           {"client_version", "0.1.0"}, {"enrolled_ms", now - 30 * kDay},
-                           {"last_seen_ms", now - 6 * 3600'000}, {"revoked", true},
+    devices.push_back(json{{"device_id", "dev-maemo-2"},
+                           {"user", "maemo"},
+                           {"role", "district"},
+                           {"district", "5202"},
+                           {"name", "Mae Mo laptop"},
+                           {"client_version", "0.1.0"},
+                           {"enrolled_ms", now - 30 * kDay},
+                           {"last_seen_ms", now - 6 * 3600'000},
+                           {"revoked", true},
                            {"last_counter", 12}});
-    devices.push_back(json{{"device_id", "dev-prov"}, {"user", "province"}, {"role", "province"},
-                           {"district", ""}, {"name", "Province office"},
-                           {"client_version", "0.1.0"}, {"enrolled_ms", now - 60 * kDay},
-                           {"last_seen_ms", now - 120'000}, {"revoked", false},
-                           {"last_counter", 310}, {"pending", 0}, {"pending_at_ms", now - 120'000}});
+    devices.push_back(json{{"device_id", "dev-prov"},
+                           {"user", "province"},
+                           {"role", "province"},
+                           {"district", ""},
+                           {"name", "Province office"},
+                           {"client_version", "0.1.0"},
+                           {"enrolled_ms", now - 60 * kDay},
+                           {"last_seen_ms", now - 120'000},
+                           {"revoked", false},
+                           {"last_counter", 310},
+                           {"pending", 0},
+                           {"pending_at_ms", now - 120'000}});
     LWC_RETURN_IF_ERROR(store.set_meta(
         "gui.hub_lists", json{{"conflicts", json{{"conflicts", conflicts}}.dump()},
                               {"fleet", json{{"devices", devices}, {"hub_time_ms", now}}.dump()},
@@ -226,15 +252,28 @@ Status make(const std::string& dir, const std::string& role) {
       if (m.change.field == "value") counter = m.counter;
     }
     LWC_RETURN_IF_ERROR(store.reject_outbox(
-        counter,
-        Status(Code::kClockSkew, "the change is stamped 9 minutes ahead of the hub's clock "
-                                 "(allowed: 5 minutes); correct the date and time")));
+        counter, Status(Code::kClockSkew,
+                        "the change is stamped 9 minutes ahead of the hub's clock "
+                        "(allowed: 5 minutes); correct the date and time")));
   }
   // The district has entered a new BMN figure offline: one pending mutation.
   if (config.role == Role::kDistrict) {
     const std::string d = config.district;
     LWC_RETURN_IF_ERROR(put(store, bmn_entry({d, 2100, 1850, 1400, format_date(today), "maemo"}),
                             Store::Queue::kOutbox));
+    // And a budget figure the hub refused: the district's "refused" tab lists it with the reason.
+    LWC_RETURN_IF_ERROR(put(store,
+                            budget_entry({d, "strategy", 330'000, format_date(today), "maemo"}),
+                            Store::Queue::kOutbox));
+    auto outbox = store.outbox(100);
+    if (!outbox.ok()) return outbox.status();
+    for (const Mutation& m : *outbox) {
+      if (m.change.field != "value") continue;
+      LWC_RETURN_IF_ERROR(store.reject_outbox(
+          m.counter, Status(Code::kInvalidArgument,
+                            "change number 12 of this device was already used for another "
+                            "change: this data folder is a copy or a restored backup")));
+    }
   }
   return {};
 }
@@ -273,7 +312,8 @@ int check(const std::string& png, size_t min_status_px) {
   bool ok = true;
   if (counts.size() < 200) ok = false, std::cerr << "too few colours: blank or broken frame\n";
   if (foreground < 0.10) ok = false, std::cerr << "almost all background: blank frame\n";
-  if (status_px < min_status_px) ok = false, std::cerr << "no status colours: tiles/cells/bars missing\n";
+  if (status_px < min_status_px)
+    ok = false, std::cerr << "no status colours: tiles/cells/bars missing\n";
   return ok ? 0 : 1;
 }
 
@@ -292,6 +332,7 @@ int main(int argc, char** argv) {
   if (cmd == "check" && (argc == 3 || argc == 4)) {
     return check(argv[2], argc == 4 ? std::stoul(argv[3]) : 3000);
   }
-  std::cerr << "usage: lwc_gui_fixture make DIR --role district|province | check PNG [MIN_STATUS_PX]\n";
+  std::cerr
+      << "usage: lwc_gui_fixture make DIR --role district|province | check PNG [MIN_STATUS_PX]\n";
   return 2;
 }

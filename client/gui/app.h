@@ -158,6 +158,16 @@ class AwardView {
   std::string selected_;  // the district whose breakdown is shown
 };
 
+class ConflictsView {
+ public:
+  void draw(App& app);
+  // Only this client's changes the hub refused, with its reasons (also the district's own tab).
+  void rejected(App& app);
+
+ private:
+  void conflicts(App& app);
+};
+
 class DistrictView {
  public:
   void draw(App& app, const DistrictFigures& d);
@@ -167,6 +177,7 @@ class DistrictView {
   void inbox(App& app);
   EntryForms forms_;
   AwardView award_;
+  ConflictsView refused_;  // its list of this client's refused changes
   std::string submit_task_;
   char doc_ref_[128] = "";
 };
@@ -174,15 +185,6 @@ class DistrictView {
 class ReportsView {
  public:
   void draw(App& app);
-};
-
-class ConflictsView {
- public:
-  void draw(App& app);
-
- private:
-  void conflicts(App& app);
-  void rejected(App& app);
 };
 
 class FleetView {

@@ -1,6 +1,7 @@
-// The district officer's dashboard: four tiles (budget, BMN, tasks, warnings) coloured by status,
+// The district officer's dashboard: tiles (budget, BMN, tasks, award, warnings) coloured by status,
 // each with its data as-of time; tabs with the task list (most urgent first, Submit), the entry
-// forms and the warnings inbox.
+// forms, the warnings inbox, the Report Award and, while there are any, the changes the hub
+// refused.
 #include <imgui.h>
 
 #include "app.h"
@@ -49,6 +50,17 @@ void DistrictView::draw(App& app, const DistrictFigures& d) {
     if (ImGui::BeginTabItem(std::string(app.t("gui.tab.award")).c_str())) {
       award_.draw(app, d.code);
       ImGui::EndTabItem();
+    }
+    // What the hub refused stays in sight, with its reasons, until the officer resolves it.
+    if (!s.rejected.empty()) {
+      const std::string label =
+          app.f("gui.tab.refused", {std::to_string(s.rejected.size())}) + "###refused";
+      if (ImGui::BeginTabItem(label.c_str())) {
+        ImGui::BeginChild("refused", ImVec2(0, 0), false);
+        refused_.rejected(app);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+      }
     }
     ImGui::EndTabBar();
   }

@@ -322,6 +322,7 @@ constexpr Text kTexts[] = {
     {"gui.tab.fleet", "สถานะเครื่อง", "Fleet"},
     {"gui.tab.forms", "สั่งงาน / เป้าหมาย", "Tasks & targets"},
     {"gui.tab.overview", "สถานะรายอำเภอ", "District status"},
+    {"gui.tab.refused", "ศูนย์ปฏิเสธ ({0})", "Refused ({0})"},
     {"gui.tab.reports", "การส่งรายงาน", "Reports"},
     {"gui.tab.tasks", "งานที่ต้องส่ง", "Tasks"},
     {"gui.tab.verify", "รอตรวจสอบ ({0})", "To verify ({0})"},
