@@ -54,6 +54,13 @@ TEST_CASE("gzip: broken input is malformed", "[gzip]") {
   flipped[good.size() - 6] ^= 0x55;  // CRC mismatch
   CHECK(gzip_decompress(flipped, 1 << 20).status().code() == Code::kMalformed);
   CHECK(gzip_decompress(good + "junk", 1 << 20).status().code() == Code::kMalformed);
+  // A trailer that understates or overstates the inflated size (5,001 bytes): refused, whichever
+  // buffer the size led to.
+  for (uint32_t claimed : {10u, 0xFFFFFFFFu}) {
+    std::string lying = good;
+    for (int i = 0; i < 4; ++i) lying[good.size() - 4 + i] = static_cast<char>(claimed >> (8 * i));
+    CHECK(gzip_decompress(lying, 1 << 20).status().code() == Code::kMalformed);
+  }
 }
 
 TEST_CASE("gzip: Accept-Encoding", "[gzip]") {

@@ -52,37 +52,33 @@ std::string gzip_compress(std::string_view data, int level) {
 Result<std::string> gzip_decompress(std::string_view data, size_t max_out) {
   // A gzip member is at least a 10-byte header, a 2-byte empty deflate block and an 8-byte trailer.
   if (data.size() < 20) return Status(Code::kMalformed, "the body is not valid gzip");
-  // The trailer's last 4 bytes give the inflated size (mod 2^32): a hint for the first buffer
-  // only, since the sender may lie. The buffer grows to at most max_out + 1 bytes, so a small "zip
+  // The trailer's last 4 bytes give the inflated size (mod 2^32), which the sender may get wrong:
+  // the first buffer only. The second and last attempt has max_out + 1 bytes, so a small "zip
   // bomb" never allocates more than that.
   const auto* tail = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
   const size_t hint = tail[0] | tail[1] << 8 | tail[2] << 16 | static_cast<size_t>(tail[3]) << 24;
-  size_t capacity = std::min(std::max<size_t>(hint, 4096), max_out + 1);
+  const size_t limit = max_out + 1;
+  const Status too_large(Code::kTooLarge, "the body is larger than " + std::to_string(max_out) +
+                                              " bytes once decompressed");
   std::string out;
-  while (true) {
+  for (const size_t capacity : {std::min(std::max<size_t>(hint, 4096), limit), limit}) {
     out.resize(capacity);
     size_t used_in = 0, produced = 0;
     const libdeflate_result r = libdeflate_gzip_decompress_ex(
         decompressor(), data.data(), data.size(), out.data(), out.size(), &used_in, &produced);
     if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
-      if (capacity > max_out) {
-        return Status(Code::kTooLarge, "the body is larger than " + std::to_string(max_out) +
-                                           " bytes once decompressed");
-      }
-      capacity = std::min(capacity * 2, max_out + 1);
+      if (capacity == limit) return too_large;
       continue;
     }
     if (r != LIBDEFLATE_SUCCESS) return Status(Code::kMalformed, "the body is not valid gzip");
-    if (produced > max_out) {
-      return Status(Code::kTooLarge, "the body is larger than " + std::to_string(max_out) +
-                                         " bytes once decompressed");
-    }
+    if (produced > max_out) return too_large;
     if (used_in != data.size()) {
       return Status(Code::kMalformed, "bytes after the end of the gzip body");
     }
     out.resize(produced);
     return out;
   }
+  return too_large;  // not reached: the last attempt returns
 }
 
 bool accepts_gzip(std::string_view header) {
