@@ -12,14 +12,14 @@ namespace {
 
 struct AwardWorld : World {
   AwardWorld() {
-    for (auto [code, th, en] : {std::tuple{"5202", "แม่เมาะ", "Mae Mo"},
-                                std::tuple{"5203", "เกาะคา", "Ko Kha"},
-                                std::tuple{"5204", "เสริมงาม", "Soem Ngam"},
-                                std::tuple{"5208", "เถิน", "Thoen"}}) {
-      put(Result<RowWrite>(RowWrite{"district", district_row_id(code), kProvinceScope,
-                                    {{"code", to_value(code)},
-                                     {"name_th", to_value(th)},
-                                     {"name_en", to_value(en)}}}));
+    for (auto [code, th, en] :
+         {std::tuple{"5202", "แม่เมาะ", "Mae Mo"}, std::tuple{"5203", "เกาะคา", "Ko Kha"},
+          std::tuple{"5204", "เสริมงาม", "Soem Ngam"}, std::tuple{"5208", "เถิน", "Thoen"}}) {
+      put(Result<RowWrite>(RowWrite{
+          "district",
+          district_row_id(code),
+          kProvinceScope,
+          {{"code", to_value(code)}, {"name_th", to_value(th)}, {"name_en", to_value(en)}}}));
     }
   }
   Row submit(const Row& task, const char* district, const char* user, int64_t when) {
@@ -48,7 +48,7 @@ TEST_CASE("award: a hand-computed November", "[award]") {
   Row t1 = w.task("2026-11-06", three);  // Fridays
   Row t2 = w.task("2026-11-13", three);
   Row t3 = w.task("2026-11-20", three);
-  w.task("2026-11-30", three);           // Monday: still ahead on the 26th
+  w.task("2026-11-30", three);                // Monday: still ahead on the 26th
   w.task("2026-10-30", three, "2026-10-01");  // October: not in November's award
   // Mae Mo: on time, 2 days late, missing          3 + 1 - 1 = 3 of 9
   w.submit(t1, "5202", "maemo", at("2026-11-05", 10));
@@ -69,8 +69,12 @@ TEST_CASE("award: a hand-computed November", "[award]") {
   CHECK(b.scores[0].district == "5208");  // ties Ko Kha at 66.7 % and 2 on time; nothing returned
   CHECK(b.scores[1].district == "5203");
   CHECK(b.scores[2].district == "5202");
-  CHECK(b.scores[3].district == "5204");  // nothing due ranks last
+  CHECK(b.scores[3].district == "5204");  // nothing due: listed apart, after the ranked
   CHECK(b.scores[0].rank == 1);
+  CHECK(b.scores[3].rank == 0);
+  CHECK_FALSE(b.scores[3].ranked());
+  CHECK(b.scores[0].medal == 1);
+  CHECK(b.scores[2].medal == 3);
   const AwardScore& maemo = score_of(b, "5202");
   CHECK(maemo.points == 3);
   CHECK(maemo.max_points == 9);
@@ -105,6 +109,45 @@ TEST_CASE("award: a hand-computed November", "[award]") {
   strict.late = 0;
   strict.missing = -3;
   CHECK(score_of(w.board("2026-11", at("2026-11-26", 12), strict), "5202").points == 0);
+}
+
+TEST_CASE("award: a district that missed its only report never ranks above one with nothing due",
+          "[award]") {
+  // The December that turned CI red: one task, due 3 Dec, for Mae Mo and Thoen only; Thoen missed
+  // it, Mae Mo sent it; Ko Kha and Soem Ngam had nothing due.
+  AwardWorld w;
+  Row t = w.task("2026-12-03", {"5202", "5208"}, "2026-11-20");
+  w.submit(t, "5202", "maemo", at("2026-12-02", 9));
+  Leaderboard b = w.board("2026-12", at("2026-12-07", 9));
+  REQUIRE(b.scores.size() == 4);
+  std::vector<std::string> order;
+  for (const AwardScore& s : b.scores) order.push_back(s.district);
+  CHECK(order == std::vector<std::string>{"5202", "5208", "5203", "5204"});
+  const AwardScore& thoen = score_of(b, "5208");
+  CHECK(thoen.rank == 2);
+  CHECK(thoen.percent == Approx(-100.0 / 3));
+  CHECK(thoen.medal == 0);  // second place, but no medal for a negative score
+  CHECK(score_of(b, "5202").medal == 1);
+  for (const char* code : {"5203", "5204"}) {
+    CHECK(score_of(b, code).rank == 0);
+    CHECK(score_of(b, code).medal == 0);
+  }
+  // A returned report (0 points) at rank 1 earns no medal either, nor a missed one at rank 2.
+  AwardWorld z;
+  Row u = z.task("2026-12-03", {"5203"}, "2026-11-20");
+  z.put(review_entry(z.submit(u, "5203", "kokha", at("2026-12-01", 9)), false, "province",
+                     at("2026-12-02", 9), "ไม่ครบ / incomplete"));
+  z.task("2026-12-04", {"5208"}, "2026-11-20");
+  Leaderboard zb = z.board("2026-12", at("2026-12-07", 9));
+  CHECK(score_of(zb, "5203").rank == 1);
+  CHECK(score_of(zb, "5203").points == 0);
+  CHECK(score_of(zb, "5203").medal == 0);
+  CHECK(score_of(zb, "5208").rank == 2);
+  CHECK(score_of(zb, "5208").medal == 0);
+  const nlohmann::json j = leaderboard_json(zb);
+  CHECK(j["scores"][2]["rank"].is_null());
+  CHECK(j["scores"][2]["nothing_due"] == true);
+  CHECK(leaderboard_text(b, Lang::kEn).find("Ko Kha: no reports due") != std::string::npos);
 }
 
 TEST_CASE("award: equal scores break on the earlier mean submission, then the code", "[award]") {
@@ -156,9 +199,16 @@ TEST_CASE("award configuration: refusals name the problem", "[award]") {
 TEST_CASE("KPIs: on-time and returned rates, time to acknowledge, attainment, CSV", "[award]") {
   AwardWorld w;
   Row t1 = w.task("2026-11-06", {"5202", "5203"});
-  Row t2 = w.put(task_entry({"directive", "ลป 0020/ว 9", "แผนงาน, งบ", "2026-11-01", "2026-11-13",
-                             {"5202", "5203"}, "strategy"}));
-  w.put(Result<RowWrite>(RowWrite{"work_group", work_group_row_id("strategy"), kProvinceScope,
+  Row t2 = w.put(task_entry({"directive",
+                             "ลป 0020/ว 9",
+                             "แผนงาน, งบ",
+                             "2026-11-01",
+                             "2026-11-13",
+                             {"5202", "5203"},
+                             "strategy"}));
+  w.put(Result<RowWrite>(RowWrite{"work_group",
+                                  work_group_row_id("strategy"),
+                                  kProvinceScope,
                                   {{"key", to_value("strategy")},
                                    {"name_th", to_value("กลุ่มงานยุทธศาสตร์")},
                                    {"name_en", to_value("Strategy, planning")}}}));
@@ -177,9 +227,12 @@ TEST_CASE("KPIs: on-time and returned rates, time to acknowledge, attainment, CS
     Warning x;
     x.rule = kRuleTaskDeadline, x.subject = subject, x.district = district, x.raised_at = raised;
     x.id = warning_id(x.rule, x.subject, x.district, Stage::kWarn);
-    REQUIRE(w.store->write_local("warning", x.id, district, warning_fields(x), Store::Queue::kNone).ok());
+    REQUIRE(w.store->write_local("warning", x.id, district, warning_fields(x), Store::Queue::kNone)
+                .ok());
     warnings.push_back(w.row("warning", x.id));
-    if (acked) w.put(ack_entry(x.id, district, district == std::string("5202") ? "maemo" : "kokha", acked, false, ""));
+    if (acked)
+      w.put(ack_entry(x.id, district, district == std::string("5202") ? "maemo" : "kokha", acked,
+                      false, ""));
   }
   auto in = load_rule_inputs(*w.store, ScopeFilter::everything());
   auto kpis = compute_kpis(*in, warnings, w.config, "2026-11-01", "2026-11-30", at("2026-11-26"));
@@ -213,7 +266,9 @@ TEST_CASE("KPIs: on-time and returned rates, time to acknowledge, attainment, CS
   CHECK(find("district", "5204").tasks_due == 0);
 
   const std::string csv = kpi_csv(kpis);
-  CHECK(csv.rfind("\xEF\xBB\xBF" "kind,key,name_th,name_en,", 0) == 0);  // BOM first
+  CHECK(csv.rfind("\xEF\xBB\xBF"
+                  "kind,key,name_th,name_en,",
+                  0) == 0);  // BOM first
   CHECK(csv.find("district,5202,แม่เมาะ,Mae Mo,2,1,1,0.500,0.500,2,7.0,0.250,\r\n") !=
         std::string::npos);
   CHECK(csv.find("work_group,strategy,กลุ่มงานยุทธศาสตร์,\"Strategy, planning\",") !=

@@ -205,7 +205,7 @@ TEST_CASE("view model: a snapshot of the store for a district and for the provin
   auto tiles = district_tiles(*district, d, Lang::kTh);
   REQUIRE(tiles.size() == 5);  // budget, BMN, tasks, this month's award, warnings
   CHECK(tiles[3].status == TileStatus::kNoData);  // the month's only deadline is still ahead
-  CHECK(tiles[3].value == "ไม่มีข้อมูล");
+  CHECK(tiles[3].value == "ไม่มีรายงานครบกำหนด");  // not ranked: no reports due, not "no data"
   CHECK(tiles[0].status == TileStatus::kBehind);  // 6 % against ~18 %
   CHECK(tiles[0].value == "6.0%");
   CHECK(tiles[0].as_of.find("ข้อมูล ณ 20 พ.ย. 2569") == 0);

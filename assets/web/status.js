@@ -159,8 +159,9 @@ function award(d) {
   const anyDue = a.scores.some((x) => x.max_points > 0);
   if (!anyDue) return h('section', { class: 'card award' }, head, h('p', { class: 'note' }, tr('award.empty', lang)));
   const rows = a.scores.map((x) =>
-    h('tr', { class: x.rank <= 3 && x.max_points > 0 ? `podium r${x.rank}` : '', 'data-district': x.code },
-      h('td', { class: 'rank' }, x.rank <= 3 && x.max_points > 0 ? h('span', { class: `medal m${x.rank}` }, x.rank) : x.rank),
+    h('tr', { class: x.medal > 0 ? `podium r${x.medal}` : x.nothing_due ? 'unranked' : '', 'data-district': x.code },
+      h('td', { class: 'rank' }, x.medal > 0 ? h('span', { class: `medal m${x.medal}` }, x.rank)
+        : x.nothing_due ? tr('award.nothing_due', lang) : x.rank),
       h('td', {}, x.name),
       h('td', {}, h('div', { class: 'scorebar' },
         h('span', { class: 'track' }, (() => { const b = h('span', { class: 'fill' }); b.style.width = Math.max(0, Math.min(100, x.percent)) + '%'; return b; })()),

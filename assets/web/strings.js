@@ -6,6 +6,7 @@ export const STRINGS = {
   'app.office': ['สำนักงานพัฒนาชุมชนจังหวัดลำปาง', 'Lampang Provincial Community Development Office'],
   'award.empty': ['เดือนนี้ยังไม่มีงานที่ครบกำหนด', 'Nothing has fallen due this month yet'],
   'award.final': ['ผลสิ้นเดือน', 'final'],
+  'award.nothing_due': ['ไม่มีรายงานครบกำหนด', 'no reports due'],
   'award.none': ['ยังไม่มีผลการจัดอันดับ', 'No leaderboard yet'],
   'award.points': ['คะแนน', 'Points'],
   'award.provisional': ['ผลระหว่างเดือน', 'provisional'],

@@ -11,12 +11,18 @@ namespace {
 
 uint32_t outcome_colour(Outcome o) {
   switch (o) {
-    case Outcome::kOnTime: return 0x2F9E44;
-    case Outcome::kLate: return 0xF2C230;
-    case Outcome::kVeryLate: return 0xF2892A;
-    case Outcome::kMissing: return 0xD93636;
-    case Outcome::kReturned: return 0x7B2C8F;
-    case Outcome::kPending: return 0x868E96;
+    case Outcome::kOnTime:
+      return 0x2F9E44;
+    case Outcome::kLate:
+      return 0xF2C230;
+    case Outcome::kVeryLate:
+      return 0xF2892A;
+    case Outcome::kMissing:
+      return 0xD93636;
+    case Outcome::kReturned:
+      return 0x7B2C8F;
+    case Outcome::kPending:
+      return 0x868E96;
   }
   return 0x868E96;
 }
@@ -46,7 +52,8 @@ void AwardView::draw(App& app, const std::string& only_district) {
       app.write_export("kpi-" + snap.kpi_from + "-" + snap.kpi_to + ".csv", snap.kpi_csv);
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", app.f("gui.award.export_kpi_tip", {snap.kpi_from, snap.kpi_to}).c_str());
+    ImGui::TextDisabled("%s",
+                        app.f("gui.award.export_kpi_tip", {snap.kpi_from, snap.kpi_to}).c_str());
   }
   if (!only_district.empty()) {
     ImGui::TextDisabled("%s", std::string(app.t("gui.award.district_note")).c_str());
@@ -56,12 +63,12 @@ void AwardView::draw(App& app, const std::string& only_district) {
   }
   ImGui::Spacing();
 
-  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
-                                ImGuiTableFlags_SizingStretchProp;
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("award", 8, flags)) {
-    for (const char* key : {"gui.award.col.rank", "gui.col.district", "gui.award.col.score",
-                            "gui.award.col.points", "gui.award.on_time", "gui.award.late",
-                            "gui.award.missing", "gui.award.returned"}) {
+    for (const char* key :
+         {"gui.award.col.rank", "gui.col.district", "gui.award.col.score", "gui.award.col.points",
+          "gui.award.on_time", "gui.award.late", "gui.award.missing", "gui.award.returned"}) {
       ImGui::TableSetupColumn(std::string(app.t(key)).c_str());
     }
     ImGui::TableHeadersRow();
@@ -69,7 +76,9 @@ void AwardView::draw(App& app, const std::string& only_district) {
       if (!only_district.empty() && s.district != only_district) continue;
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      const std::string rank = only_district.empty() ? std::to_string(s.rank) : "—";
+      const std::string rank = !only_district.empty() ? std::string("—")
+                               : s.ranked()           ? std::to_string(s.rank)
+                                                      : std::string(app.t("award.nothing_due"));
       if (ImGui::Selectable((rank + "##" + s.district).c_str(), selected_ == s.district,
                             ImGuiSelectableFlags_SpanAllColumns)) {
         selected_ = s.district;
@@ -130,8 +139,9 @@ void AwardView::draw(App& app, const std::string& only_district) {
       ImGui::TextUnformatted(what.c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(
-          o.submitted_at ? (format_time_long(o.submitted_at, app.lang) + " · " + o.submitted_by).c_str()
-                         : "—");
+          o.submitted_at
+              ? (format_time_long(o.submitted_at, app.lang) + " · " + o.submitted_by).c_str()
+              : "—");
       ImGui::TableNextColumn();
       ImGui::Text("%+d", o.points);
     }

@@ -481,7 +481,7 @@ std::vector<Tile> district_tiles(const Snapshot& s, const DistrictFigures& d, La
     Tile t;
     t.title = std::string(tr("gui.tile.award", lang));
     t.status = award_status(a);
-    t.value = a.max_points > 0 ? format_pct(a.percent) : std::string(tr("gui.nodata", lang));
+    t.value = a.ranked() ? format_pct(a.percent) : std::string(tr("award.nothing_due", lang));
     t.detail = fmt("gui.tile.award_detail", lang,
                    {std::to_string(a.points), std::to_string(a.max_points),
                     std::to_string(a.on_time), std::to_string(a.late + a.very_late),
@@ -507,7 +507,7 @@ std::vector<Tile> district_tiles(const Snapshot& s, const DistrictFigures& d, La
 }
 
 TileStatus award_status(const AwardScore& a) {
-  if (a.max_points <= 0) return TileStatus::kNoData;
+  if (!a.ranked()) return TileStatus::kNoData;
   if (a.percent >= 80) return TileStatus::kGood;
   if (a.percent >= 50) return TileStatus::kWatch;
   return TileStatus::kBehind;

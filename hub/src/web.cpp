@@ -153,7 +153,9 @@ json status_json(const ProvinceStatus& p, const Leaderboard* award, Lang lang, b
   if (award) {
     json scores = json::array();
     for (const AwardScore& s : award->scores) {  // figures only: never the breakdown's submitters
-      scores.push_back(json{{"rank", s.rank},
+      scores.push_back(json{{"rank", s.ranked() ? json(s.rank) : json(nullptr)},
+                            {"medal", s.medal},
+                            {"nothing_due", !s.ranked()},
                             {"code", s.district},
                             {"name", lang == Lang::kTh ? s.name_th : s.name_en},
                             {"percent", s.percent},

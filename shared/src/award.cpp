@@ -14,8 +14,9 @@ namespace {
 using nlohmann::json;
 constexpr int64_t kDayMs = 86'400'000;
 
-
-Date add_days(const Date& d, int64_t n) { return civil_from_days(days_from_civil(d) + n); }
+Date add_days(const Date& d, int64_t n) {
+  return civil_from_days(days_from_civil(d) + n);
+}
 
 std::vector<std::string> assigned_districts(const Row& task) {
   std::vector<std::string> out;
@@ -85,9 +86,9 @@ std::vector<DistrictTaskOutcome> task_outcomes(const RuleInputs& in, const Rules
     if (deadline < from || to < deadline) continue;
     for (const std::string& district : assigned_districts(task)) {
       auto it = submissions.find(submission_row_id(task.id, district));
-      out.push_back({district, outcome_of(task, deadline,
-                                          it == submissions.end() ? nullptr : it->second, award,
-                                          now_ms)});
+      out.push_back(
+          {district, outcome_of(task, deadline, it == submissions.end() ? nullptr : it->second,
+                                award, now_ms)});
     }
   }
   return out;
@@ -133,12 +134,18 @@ double median(std::vector<double> v) {
 
 const char* outcome_name(Outcome o) {
   switch (o) {
-    case Outcome::kOnTime: return "on_time";
-    case Outcome::kLate: return "late";
-    case Outcome::kVeryLate: return "very_late";
-    case Outcome::kMissing: return "missing";
-    case Outcome::kReturned: return "returned";
-    case Outcome::kPending: return "pending";
+    case Outcome::kOnTime:
+      return "on_time";
+    case Outcome::kLate:
+      return "late";
+    case Outcome::kVeryLate:
+      return "very_late";
+    case Outcome::kMissing:
+      return "missing";
+    case Outcome::kReturned:
+      return "returned";
+    case Outcome::kPending:
+      return "pending";
   }
   return "?";
 }
@@ -147,10 +154,10 @@ Result<AwardConfig> parse_award_config(const json& j) {
   LWC_RETURN_IF_ERROR(unknown_members(
       j, {"on_time", "late", "late_grace_days", "very_late", "missing", "returned"}));
   AwardConfig c;
-  for (auto [key, out] : {std::pair{"on_time", &c.on_time}, std::pair{"late", &c.late},
-                          std::pair{"late_grace_days", &c.late_grace_days},
-                          std::pair{"very_late", &c.very_late}, std::pair{"missing", &c.missing},
-                          std::pair{"returned", &c.returned}}) {
+  for (auto [key, out] :
+       {std::pair{"on_time", &c.on_time}, std::pair{"late", &c.late},
+        std::pair{"late_grace_days", &c.late_grace_days}, std::pair{"very_late", &c.very_late},
+        std::pair{"missing", &c.missing}, std::pair{"returned", &c.returned}}) {
     if (!j.contains(key)) continue;
     if (!j[key].is_number_integer()) {
       return Status(Code::kInvalidArgument, std::string("award.") + key + " must be an integer");
@@ -167,8 +174,9 @@ Result<AwardConfig> parse_award_config(const json& j) {
 }
 
 json award_config_json(const AwardConfig& c) {
-  return {{"on_time", c.on_time},     {"late", c.late},       {"late_grace_days", c.late_grace_days},
-          {"very_late", c.very_late}, {"missing", c.missing}, {"returned", c.returned}};
+  return {
+      {"on_time", c.on_time},     {"late", c.late},       {"late_grace_days", c.late_grace_days},
+      {"very_late", c.very_late}, {"missing", c.missing}, {"returned", c.returned}};
 }
 
 Leaderboard monthly_award(const RuleInputs& in, const RulesConfig& rules, const AwardConfig& award,
@@ -178,8 +186,8 @@ Leaderboard monthly_award(const RuleInputs& in, const RulesConfig& rules, const 
   board.at_ms = now_ms;
   auto first = parse_date(month + "-01");
   if (!first.ok()) return board;
-  const Date next = first->month == 12 ? Date{first->year + 1, 1, 1}
-                                       : Date{first->year, first->month + 1, 1};
+  const Date next =
+      first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
   const Date last = add_days(next, -1);
   board.final = now_ms >= thai_midnight_ms(next);
 
@@ -199,12 +207,24 @@ Leaderboard monthly_award(const RuleInputs& in, const RulesConfig& rules, const 
     AwardScore& s = it->second;
     const TaskOutcome& o = a.outcome;
     switch (o.outcome) {
-      case Outcome::kOnTime: s.on_time++; break;
-      case Outcome::kLate: s.late++; break;
-      case Outcome::kVeryLate: s.very_late++; break;
-      case Outcome::kMissing: s.missing++; break;
-      case Outcome::kReturned: s.returned++; break;
-      case Outcome::kPending: s.pending++; break;
+      case Outcome::kOnTime:
+        s.on_time++;
+        break;
+      case Outcome::kLate:
+        s.late++;
+        break;
+      case Outcome::kVeryLate:
+        s.very_late++;
+        break;
+      case Outcome::kMissing:
+        s.missing++;
+        break;
+      case Outcome::kReturned:
+        s.returned++;
+        break;
+      case Outcome::kPending:
+        s.pending++;
+        break;
     }
     if (o.outcome != Outcome::kPending) {
       s.points += o.points;
@@ -225,22 +245,28 @@ Leaderboard monthly_award(const RuleInputs& in, const RulesConfig& rules, const 
       for (double d : e) sum += d;
       s.mean_days_early = sum / double(e.size());
     }
-    std::sort(s.breakdown.begin(), s.breakdown.end(), [](const TaskOutcome& a, const TaskOutcome& b) {
-      return std::tie(a.deadline, a.task_id) < std::tie(b.deadline, b.task_id);
-    });
+    std::sort(s.breakdown.begin(), s.breakdown.end(),
+              [](const TaskOutcome& a, const TaskOutcome& b) {
+                return std::tie(a.deadline, a.task_id) < std::tie(b.deadline, b.task_id);
+              });
     board.scores.push_back(std::move(s));
   }
-  // Nothing due ranks below any district that had something due; then the tie-breakers.
+  // Ranked (something was due) before unranked; among the ranked the documented tie-breakers;
+  // the unranked by district code.
   std::sort(board.scores.begin(), board.scores.end(), [](const AwardScore& a, const AwardScore& b) {
-    const bool a_due = a.max_points > 0, b_due = b.max_points > 0;
-    if (a_due != b_due) return a_due;
+    if (a.ranked() != b.ranked()) return a.ranked();
+    if (!a.ranked()) return a.district < b.district;
     if (a.percent != b.percent) return a.percent > b.percent;
     if (a.on_time != b.on_time) return a.on_time > b.on_time;
     if (a.returned != b.returned) return a.returned < b.returned;
     if (a.mean_days_early != b.mean_days_early) return a.mean_days_early > b.mean_days_early;
     return a.district < b.district;
   });
-  for (size_t i = 0; i < board.scores.size(); ++i) board.scores[i].rank = int(i) + 1;
+  for (size_t i = 0; i < board.scores.size(); ++i) {
+    AwardScore& s = board.scores[i];
+    s.rank = s.ranked() ? int(i) + 1 : 0;
+    s.medal = s.rank >= 1 && s.rank <= 3 && s.points > 0 ? s.rank : 0;
+  }
   return board;
 }
 
@@ -249,16 +275,19 @@ json leaderboard_json(const Leaderboard& b) {
   for (const AwardScore& s : b.scores) {
     json breakdown = json::array();
     for (const TaskOutcome& o : s.breakdown) {
-      breakdown.push_back({{"task_id", o.task_id},
-                           {"title", o.title},
-                           {"deadline", o.deadline},
-                           {"outcome", outcome_name(o.outcome)},
-                           {"days_late", o.days_late},
-                           {"points", o.points},
-                           {"submitted_at", o.submitted_at == 0 ? json(nullptr) : json(o.submitted_at)},
-                           {"submitted_by", o.submitted_by}});
+      breakdown.push_back(
+          {{"task_id", o.task_id},
+           {"title", o.title},
+           {"deadline", o.deadline},
+           {"outcome", outcome_name(o.outcome)},
+           {"days_late", o.days_late},
+           {"points", o.points},
+           {"submitted_at", o.submitted_at == 0 ? json(nullptr) : json(o.submitted_at)},
+           {"submitted_by", o.submitted_by}});
     }
-    scores.push_back({{"rank", s.rank},
+    scores.push_back({{"rank", s.ranked() ? json(s.rank) : json(nullptr)},
+                      {"medal", s.medal},
+                      {"nothing_due", !s.ranked()},
                       {"district", s.district},
                       {"name_th", s.name_th},
                       {"name_en", s.name_en},
@@ -287,11 +316,16 @@ std::string leaderboard_text(const Leaderboard& b, Lang lang) {
   std::string out = fmt("award.title", lang, {month}) +
                     (b.final ? std::string() : std::string(tr("award.provisional", lang))) + "\n";
   for (const AwardScore& s : b.scores) {
+    const std::string& name = lang == Lang::kTh ? s.name_th : s.name_en;
+    if (!s.ranked()) {
+      out += fmt("award.line.nothing_due", lang, {name, std::to_string(s.pending)}) + "\n";
+      continue;
+    }
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.1f", s.percent);
     out += fmt("award.line", lang,
-               {std::to_string(s.rank), lang == Lang::kTh ? s.name_th : s.name_en, pct,
-                std::to_string(s.points), std::to_string(s.max_points), std::to_string(s.on_time),
+               {std::to_string(s.rank), name, pct, std::to_string(s.points),
+                std::to_string(s.max_points), std::to_string(s.on_time),
                 std::to_string(s.late + s.very_late), std::to_string(s.missing),
                 std::to_string(s.returned)}) +
            "\n";
@@ -325,7 +359,8 @@ std::vector<Kpi> compute_kpis(const RuleInputs& in, const std::vector<Row>& warn
   const int64_t from_ms = thai_midnight_ms(*from), to_ms = thai_midnight_ms(add_days(*to, 1));
 
   // Time to acknowledge: each warning raised in the period, its first acknowledgement.
-  std::map<std::string, std::pair<std::string, int64_t>> raised;  // warning id -> district, raised_at
+  std::map<std::string, std::pair<std::string, int64_t>>
+      raised;  // warning id -> district, raised_at
   for (const Row& w : warnings) {
     const int64_t at = int_field(w, "raised_at");
     if (at >= from_ms && at < to_ms) raised[w.id] = {w.scope, at};

@@ -58,6 +58,9 @@ constexpr Text kTexts[] = {
      " (provisional — the month is not over)"},
     {"award.line", "{0}. {1}: {2}% ({3}/{4} คะแนน) ตรงเวลา {5} ช้า {6} ขาดส่ง {7} ส่งคืนแก้ไข {8}",
      "{0}. {1}: {2}% ({3}/{4} points) on time {5}, late {6}, missing {7}, returned {8}"},
+    {"award.line.nothing_due", "—  {0}: ไม่มีรายงานครบกำหนด (ยังไม่ครบกำหนด {1})",
+     "—  {0}: no reports due (not yet due {1})"},
+    {"award.nothing_due", "ไม่มีรายงานครบกำหนด", "no reports due"},
     {"chart.legend",
      "แถบ = ผลสะสม · เส้นดำ = เป้าหมายสะสมของสัปดาห์ · เขียว ตามเป้า · เหลือง ใกล้เป้า · แดง ต่ำกว่าเป้า",
      "bar = cumulative result · black line = this week's cumulative target · green on track · "
