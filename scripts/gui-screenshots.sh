@@ -10,6 +10,7 @@
 # too few colours, an almost empty frame or no status-coloured tiles/cells/bars.
 # Exit 77 (ctest: skipped) when xvfb-run is missing.
 set -eu
+. "$(dirname "$0")/test-clock.sh"  # the suite's fixed instant for the fixture and every window
 build=$(cd "$1" && pwd)
 out=$2
 command -v xvfb-run >/dev/null 2>&1 || { echo "xvfb-run missing: apt-get install xvfb xauth"; exit 77; }

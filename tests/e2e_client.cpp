@@ -100,7 +100,7 @@ TEST_CASE(
   CHECK_THAT(other.out, Catch::Contains("may not write"));
 
   // Three days behind: still accepted, and its own edits keep their order.
-  const std::vector<std::string> behind = {"LWC_TIME_OFFSET_MS=-259200000"};
+  const std::vector<std::string> behind = {lwc::test::clock_off_by(-3 * int64_t{86'400'000})};
   REQUIRE(maemo
               .cli({"budget", "set", "--work-group", "strategy", "--amount", "10", "--as-of",
                     "2026-11-20"},
@@ -118,7 +118,7 @@ TEST_CASE(
   hub.start();
 
   // A day ahead (the hub allows 300 s): a clear error, nothing pushed.
-  const std::vector<std::string> ahead = {"LWC_TIME_OFFSET_MS=86400000"};
+  const std::vector<std::string> ahead = {lwc::test::clock_off_by(86'400'000)};
   REQUIRE(maemo.cli({"budget", "set", "--work-group", "strategy", "--amount", "30"}, "", ahead)
               .exit_code == 0);
   RunResult skew = maemo.cli({"sync"}, "", ahead);

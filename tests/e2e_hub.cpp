@@ -43,8 +43,7 @@ Login login(client::Transport& t, const std::string& user, const std::string& pa
 }
 
 int64_t now_hlc(uint32_t counter) {
-  SystemClock clock;
-  return Hlc::from_parts(clock.now_ms(), counter).packed;
+  return Hlc::from_parts(process_clock().now_ms(), counter).packed;  // the suite's clock
 }
 
 std::string push_body(const std::vector<json>& ms) {
@@ -301,12 +300,15 @@ TEST_CASE("e2e hub: config set checks the result before it replaces hub.json", "
 }
 
 TEST_CASE("e2e hub: export kpi writes a CSV a spreadsheet opens with Thai, export award ranks 13",
-          "[e2e][hub]") {
+          "[e2e][hub][date]") {
+  // The demo on 7 December 2569, the Monday that turned CI red: the award ranks the districts
+  // that had reports due, best first, and gives no medal to a negative score.
   TempDir dir;
   const std::string data = dir.file("hub");
-  REQUIRE(run({LWC_HUB_BIN, "--data", data, "init", "--demo"}).exit_code == 0);
+  const std::vector<std::string> at = {"LWC_NOW=2026-12-07T10:00"};
+  REQUIRE(run({LWC_HUB_BIN, "--data", data, "init", "--demo"}, "", at).exit_code == 0);
   const std::string csv_path = dir.file("kpi.csv");
-  RunResult kpi = run({LWC_HUB_BIN, "--data", data, "export", "kpi", "--out", csv_path});
+  RunResult kpi = run({LWC_HUB_BIN, "--data", data, "export", "kpi", "--out", csv_path}, "", at);
   INFO(kpi.out);
   REQUIRE(kpi.exit_code == 0);
   std::ifstream in(csv_path, std::ios::binary);
@@ -318,13 +320,34 @@ TEST_CASE("e2e hub: export kpi writes a CSV a spreadsheet opens with Thai, expor
   size_t districts = 0;
   for (size_t at = 0; (at = csv.find("\r\ndistrict,", at)) != std::string::npos; ++at) ++districts;
   CHECK(districts == 13);
-  RunResult award = run({LWC_HUB_BIN, "--data", data, "export", "award", "--json"});
+  RunResult award = run({LWC_HUB_BIN, "--data", data, "export", "award", "--json"}, "", at);
   REQUIRE(award.exit_code == 0);
   json board = json::parse(award.out);
+  CHECK(board["month"] == "2026-12");
   REQUIRE(board["scores"].size() == 13);
-  CHECK(board["scores"][0]["rank"] == 1);
-  CHECK(board["scores"][0]["percent"].get<double>() >=
-        board["scores"][12]["percent"].get<double>());
+  const json& first = board["scores"][0];
+  CHECK(first["name_en"] == "Mae Phrik");  // on time with the project progress report
+  CHECK(first["rank"] == 1);
+  CHECK(first["medal"] == 1);
+  CHECK(first["percent"].get<double>() == Approx(100.0));
+  const json& last = board["scores"][12];
+  CHECK(last["name_en"] == "Thoen");  // missed the progress report and the BMN summary
+  CHECK(last["rank"] == 13);
+  CHECK(last["percent"].get<double>() == Approx(-100.0 / 3));
+  CHECK(last["medal"] == 0);
+  for (size_t i = 1; i < 13; ++i) {
+    CHECK(board["scores"][i - 1]["percent"].get<double>() >=
+          board["scores"][i]["percent"].get<double>());
+  }
+  // On the 1st nothing of December has fallen due: nobody is ranked, nobody gets a medal.
+  RunResult first_day = run({LWC_HUB_BIN, "--data", data, "export", "award", "--json"}, "",
+                            {"LWC_NOW=2026-12-01T08:00"});
+  REQUIRE(first_day.exit_code == 0);
+  for (const json& s : json::parse(first_day.out)["scores"]) {
+    CHECK(s["rank"].is_null());
+    CHECK(s["nothing_due"] == true);
+    CHECK(s["medal"] == 0);
+  }
   CHECK(run({LWC_HUB_BIN, "--data", data, "export", "award", "--month", "2026-13"}).exit_code == 2);
   CHECK(run({LWC_HUB_BIN, "--data", data, "export", "kpi", "--from", "2026-12-01", "--to",
              "2026-11-01"})

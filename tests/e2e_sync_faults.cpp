@@ -373,8 +373,8 @@ TEST_CASE(
   right.enroll(hub, "maemo", "lwc-5202-2570");
   fast.enroll(hub, "maemo", "lwc-5202-2570");
   province.enroll(hub, "province", "lwc-province-2570");
-  const std::vector<std::string> four_days_behind = {"LWC_TIME_OFFSET_MS=-345600000"};
-  const std::vector<std::string> fixed_past = {"LWC_NOW=2026-11-01T08:00"};
+  const std::vector<std::string> four_days_behind = {lwc::test::clock_off_by(-4 * int64_t{86'400'000})};
+  const std::vector<std::string> fixed_past = {lwc::test::clock_off_by(-25 * int64_t{86'400'000})};
   const std::vector<std::string> strategy = {"budget",  "set",        "--work-group", "strategy",
                                              "--as-of", "2026-10-25", "--amount"};
   auto amount = [&](const char* v) {
@@ -390,7 +390,7 @@ TEST_CASE(
   slow.ok({"sync"}, four_days_behind);
   slow.ok(amount("200"), four_days_behind);
   slow.ok({"sync"}, four_days_behind);
-  // Another device with its clock set weeks back (LWC_NOW) edits after the slow one: it wins too.
+  // Another device with its clock set weeks back edits after the slow one: it wins too.
   right.ok({"sync"});
   CHECK_THAT(right.exported(), Catch::Contains("\"value\":{\"value\":200.0"));
   fast.ok({"sync"}, fixed_past);
@@ -404,7 +404,7 @@ TEST_CASE(
   // A clock a day ahead while entering offline; the clock is corrected before the sync (so the
   // client's own check passes): the hub refuses each queued edit as clock_skew, and the client
   // keeps it visible with the reason instead of dropping it.
-  fast.ok(amount("999"), {"LWC_TIME_OFFSET_MS=86400000"});
+  fast.ok(amount("999"), {lwc::test::clock_off_by(86'400'000)});
   RunResult s = fast.cli({"sync"});
   INFO(s.out);
   CHECK(s.exit_code == 0);

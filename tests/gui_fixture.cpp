@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 
+#include "test_clock.h"
 #include "lwc/client/config.h"
 #include "lwc/entries.h"
 #include "lwc/hub/demo.h"
@@ -320,6 +321,7 @@ int check(const std::string& png, size_t min_status_px) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lwc::test::install_test_clock();  // scripts/gui-screenshots.sh has set it already: kept
   const std::string cmd = argc > 1 ? argv[1] : "";
   if (cmd == "make" && argc == 5 && std::string(argv[3]) == "--role") {
     Status s = make(argv[2], argv[4]);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "spawn.h"
+#include "test_clock.h"
 
 namespace lwc::test {
 

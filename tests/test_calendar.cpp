@@ -1,6 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
 #include "lwc/calendar.h"
+#include "lwc/clock.h"
+#include "test_clock.h"
 
 using namespace lwc;
 
@@ -36,4 +42,26 @@ TEST_CASE("calendar: Buddhist Era and the October fiscal year", "[calendar]") {
   CHECK(fiscal_year_be({2026, 10, 1}) == 2570);
   CHECK(fiscal_year_be({2026, 11, 25}) == 2570);
   CHECK(fiscal_year_be({2027, 9, 30}) == 2570);
+}
+
+TEST_CASE("test clock: the suite runs at its fixed instant, and the shell tests at the same one",
+          "[calendar][clock]") {
+  // scripts/test-clock.sh names the same default instant as tests/test_clock.h.
+  std::ifstream in(std::string(LWC_SOURCE_DIR) + "/scripts/test-clock.sh");
+  const std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(script,
+             Catch::Contains(std::string("lwc_default_test_now=") + test::kDefaultTestNow + " "));
+  const char* wanted = std::getenv("LWC_TEST_NOW");
+  if (wanted && std::string(wanted) == "wall") {
+    CHECK(test::test_clock_offset_ms() == 0);
+    return;
+  }
+  auto target = parse_thai_time(wanted && *wanted ? wanted : test::kDefaultTestNow);
+  REQUIRE(target.ok());
+  const int64_t now = process_clock().now_ms();
+  CHECK(now >= *target);
+  CHECK(now - *target < 15 * 60'000);  // the test executable started less than 15 minutes ago
+  // A device whose clock is a day ahead of the suite's.
+  CHECK(test::clock_off_by(86'400'000) ==
+        "LWC_TIME_OFFSET_MS=" + std::to_string(test::test_clock_offset_ms() + 86'400'000));
 }

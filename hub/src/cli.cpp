@@ -74,7 +74,7 @@ int cmd_init(const std::string& data, bool demo, const std::string& listen, cons
       (*service)->with_store([&](Store& store) { return seed_reference(store, LWC_ASSETS_DIR); });
   if (s.ok() && demo) {
     s = (*service)->with_store([&](Store& store) {
-      return seed_demo(store, (*service)->accounts(), hub_clock().now_ms());
+      return seed_demo(store, (*service)->accounts(), config.rules, hub_clock().now_ms());
     });
   }
   if (!s.ok()) return fail(s);

@@ -4,6 +4,7 @@
 #   tests/web/run.sh HUB_BIN CLIENT_BIN ARTIFACT_DIR [DOCS_DIR]
 # Exits 77 (skipped) when Node.js or Chromium is missing (scripts/setup.sh installs chromium).
 set -euo pipefail
+. "$(dirname "$0")/../../scripts/test-clock.sh"  # the suite's fixed instant for hub and client
 args=()
 for a in "$@"; do args+=("$(realpath -m "$a")"); done
 cd "$(dirname "$0")"

@@ -6,6 +6,7 @@
 
 #include "lwc/hub/accounts.h"
 #include "lwc/store.h"
+#include "lwc/warnings.h"
 
 namespace lwc::hub {
 
@@ -22,11 +23,21 @@ struct DemoAccount {
 // The demo accounts (also listed in the README).
 const std::vector<DemoAccount>& demo_accounts();
 
-// FY 2570 targets, district budget and BMN figures, and directive letters and monthly reports with
-// deadlines around `now_ms` (some before, one today, some after), plus the demo accounts.
-Status seed_demo(Store& store, Accounts& accounts, int64_t now_ms);
-// Part of seed_demo: two past reports with a mixed record (on time, late, returned, missing), BMN
+// The demo province at `now_ms`, the same story on any day of the year: the demo accounts; targets
+// of the fiscal year of now; budget and BMN figures spread around this week's target curves (some
+// districts ahead, some behind); directive letters and monthly reports due on the previous working
+// day (a demand), today (follow), the next working day (warn) and later; and seed_demo_history.
+// No warning is born escalated (acknowledge_overdue_demands). `rules` are the hub's.
+Status seed_demo(Store& store, Accounts& accounts, const RulesConfig& rules, int64_t now_ms);
+// seed_demo without the accounts.
+Status seed_demo_data(Store& store, const RulesConfig& rules, int64_t now_ms);
+// Part of seed_demo_data: two past reports with a mixed record (on time, late, returned, missing) —
+// one due last month, one a few days ago (this month, unless the month is only days old) — BMN
 // figures for most districts and the province's verification of some budget figures.
-Status seed_demo_history(Store& store, int64_t now_ms);
+Status seed_demo_history(Store& store, const RulesConfig& rules, int64_t now_ms);
+// Part of seed_demo_data: every demand that would be escalated at now_ms is acknowledged by its
+// district halfway through its response time, so a new demo shows demands, never escalations
+// nobody had the chance to prevent. Escalations come later, from demands left unanswered.
+Status acknowledge_overdue_demands(Store& store, const RulesConfig& rules, int64_t now_ms);
 
 }  // namespace lwc::hub
