@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev sqlite3 libcurl4-openssl-dev nlohmann-json3-dev libboost1.81-dev libssl-dev openssl
-  libsodium-dev libcli11-dev libdeflate-dev libsimdjson-dev
+  faketime libsodium-dev libcli11-dev libdeflate-dev libsimdjson-dev
   libimgui-dev libglfw3-dev libgl-dev libstb-dev libfreetype-dev fonts-thai-tlwg
   catch2 xvfb xauth curl ca-certificates
   chromium

@@ -222,3 +222,57 @@ TEST_CASE("e2e client: a copied data folder's new figures are refused and kept, 
   CHECK_THAT(at_province, !Catch::Contains("\"value\":7777.0"));
   CHECK_THAT(copy.exported(), Catch::Contains("\"value\":7777.0"));
 }
+
+TEST_CASE(
+    "e2e client: a fresh demo on the suite's day: status page, award and a district's warnings",
+    "[e2e][client][date]") {
+  // The demo smoke of the date sweep (scripts/date-sweep.sh runs it at the calendar's awkward
+  // moments): init --demo, the hub's rules, its status JSON and award, a district that syncs.
+  // Holidays configured as a province would: a Monday substitution day and Songkran.
+  TempDir dir;
+  const json rules = {
+      {"calendar", {{"holidays", {"2026-12-07", "2027-04-13", "2027-04-14", "2027-04-15"}}}}};
+  HubProcess hub(dir.file("hub"), json{{"rules", rules}});
+  RunResult status = run(
+      {"/usr/bin/curl", "-sS", "--noproxy", "*", "--cacert", hub.ca(), hub.url() + "/v1/status"});
+  INFO(status.out);
+  REQUIRE(status.exit_code == 0);
+  const json s = json::parse(status.out);
+  REQUIRE(s["districts"].size() == 13);
+  std::set<std::string> statuses;
+  for (const json& d : s["districts"]) statuses.insert(d["status"].get<std::string>());
+  CHECK_FALSE(statuses.count("escalated"));  // none born escalated
+  CHECK(statuses.count("demand"));
+  REQUIRE(s["award"].is_object());
+  for (const json& x : s["award"]["scores"]) {
+    INFO(x.dump());
+    CHECK(x["nothing_due"] == x["rank"].is_null());
+    if (x["medal"].get<int>() > 0) CHECK(x["points"].get<int>() > 0);
+  }
+
+  RunResult award = hub.cli({"export", "award", "--json"});
+  REQUIRE(award.exit_code == 0);
+  bool unranked_seen = false;
+  for (const json& x : json::parse(award.out)["scores"]) {
+    INFO(x.dump());
+    if (x["nothing_due"] == true) unranked_seen = true;
+    CHECK(x["nothing_due"] == unranked_seen);  // ranked districts first, nothing-due ones after
+    if (x["medal"].get<int>() > 0) CHECK(x["points"].get<int>() > 0);
+  }
+
+  ClientProcess maemo{dir.file("maemo")};
+  maemo.enroll(hub, "maemo", "lwc-5202-2570");
+  maemo.ok({"sync"});
+  RunResult warnings = maemo.cli({"warnings", "--json"});
+  INFO(warnings.out);
+  REQUIRE(warnings.exit_code == 0);
+  std::set<std::string> stages;
+  for (const json& w : json::parse(warnings.out)) {
+    CHECK(w["district"] == "5202");
+    stages.insert(w["stage"].get<std::string>());
+  }
+  CHECK(stages.count("warn"));
+  CHECK(stages.count("demand"));
+  CHECK_FALSE(stages.count("escalated"));
+  CHECK(maemo.status()["pending_mutations"] == 0);
+}
