@@ -89,7 +89,11 @@ void AwardView::draw(App& app, const std::string& only_district) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(s.max_points > 0 ? (format_number(s.percent, 1) + "%").c_str() : "—");
       ImGui::TableNextColumn();
-      ImGui::Text("%d / %d", s.points, s.max_points);
+      if (s.ranked()) {
+        ImGui::Text("%d / %d", s.points, s.max_points);
+      } else {
+        ImGui::TextUnformatted("—");
+      }
       for (int n : {s.on_time, s.late + s.very_late, s.missing, s.returned}) {
         ImGui::TableNextColumn();
         ImGui::Text("%d", n);
