@@ -106,6 +106,13 @@ async function main() {
   check(!/[0-9a-f]{32}/.test(publicJson), 'public /v1/status holds no row or device ids');
   check(/"as_of_text"/.test(publicJson) && /"at_text"/.test(publicJson), 'every figure has its as-of time');
 
+  // The award: medals only for ranks 1-3 with a positive score; a negative score never wears one.
+  const podium = await page.evaluate(() => [...document.querySelectorAll('section.award tbody tr')].map((tr) =>
+    ({ medal: tr.querySelector('.medal') !== null, points: tr.querySelectorAll('td')[3]?.textContent || '' })));
+  check(podium.length === 13, `the award lists 13 districts (${podium.length})`);
+  check(podium.filter((r) => r.medal).length === 3 && podium.slice(0, 3).every((r) => r.medal),
+        'three medals, on the first three rows');
+  check(podium.every((r) => !r.medal || /^[1-9]/.test(r.points)), 'every medal on a positive score');
   await page.waitForTimeout(300);  // let the rules run after the push settle on the page
   await page.screenshot({ path: join(artifacts, 'status-th.png'), fullPage: true });
   await page.click('button[data-lang="en"]');
