@@ -362,6 +362,58 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "e2e sync faults: concurrent offline edits of one figure end as the value in use and a "
+    "recorded conflict, whichever office syncs first",
+    "[e2e][conflict]") {
+  // Issue 13, found 1: the province enters Mae Mo's figure 7001 while Mae Mo, offline, enters 7002
+  // and then corrects it to 7003. Mae Mo never saw 7001, whatever its later base says.
+  for (bool district_first : {true, false}) {
+    INFO((district_first ? "Mae Mo syncs first" : "the province syncs first"));
+    TempDir dir;
+    HubProcess hub(dir.file("hub"));
+    ClientProcess maemo{dir.file("maemo")}, province{dir.file("province")};
+    maemo.enroll(hub, "maemo", "lwc-5202-2570");
+    province.enroll(hub, "province", "lwc-province-2570");
+    const std::vector<std::string> figure = {"budget",  "set",        "--work-group", "strategy",
+                                             "--as-of", "2026-11-20", "--amount"};
+    auto set = [&](const ClientProcess& who, const char* amount, bool as_province) {
+      std::vector<std::string> a = figure;
+      a.push_back(amount);
+      if (as_province) a.insert(a.end(), {"--district", "5202"});
+      who.ok(a);
+    };
+    hub.stop(SIGTERM);
+    set(province, "7001", true);
+    set(maemo, "7002", false);
+    set(maemo, "7003", false);
+    hub.start();
+    if (district_first) {
+      maemo.ok({"sync"});
+      province.ok({"sync"});
+    } else {
+      province.ok({"sync"});
+      maemo.ok({"sync"});
+    }
+    maemo.ok({"sync"});
+    const std::string state = hub_export(hub, "5202");
+    CHECK_THAT(state, Catch::Contains("\"value\":{\"value\":7003.0"));
+    CHECK(state.find("7001") == std::string::npos);
+    // 7001 is not in use: it must be a recorded conflict, seen by the province and by Mae Mo.
+    for (const ClientProcess* who : {&province, &maemo}) {
+      RunResult r = who->cli({"conflicts", "--json"});
+      INFO(r.out);
+      REQUIRE(r.exit_code == 0);
+      json list = json::parse(r.out);
+      int kept = 0;
+      for (const json& k : list) {
+        if (k["field"] == "value" && k["loser"]["value"] == 7001.0) ++kept;
+      }
+      CHECK(kept == 1);
+    }
+  }
+}
+
+TEST_CASE(
     "e2e sync faults: a client days behind orders its edits after what it pulled, a fast clock's "
     "queued edits come back refused",
     "[e2e][faults]") {
@@ -373,7 +425,8 @@ TEST_CASE(
   right.enroll(hub, "maemo", "lwc-5202-2570");
   fast.enroll(hub, "maemo", "lwc-5202-2570");
   province.enroll(hub, "province", "lwc-province-2570");
-  const std::vector<std::string> four_days_behind = {lwc::test::clock_off_by(-4 * int64_t{86'400'000})};
+  const std::vector<std::string> four_days_behind = {
+      lwc::test::clock_off_by(-4 * int64_t{86'400'000})};
   const std::vector<std::string> fixed_past = {lwc::test::clock_off_by(-25 * int64_t{86'400'000})};
   const std::vector<std::string> strategy = {"budget",  "set",        "--work-group", "strategy",
                                              "--as-of", "2026-10-25", "--amount"};

@@ -1,19 +1,23 @@
 // Convergence property test of the sync model (BRIEF.md §4).
 //
 // For each seed: a hub and 3–4 client replicas, each a real SQLite store with its own skewed clock.
-// Clients edit overlapping rows and fields (including tombstones) while a simulated network delivers
-// push and pull messages in random order, drops some, duplicates some, and clients retransmit.
-// Then the network heals and everyone syncs to the end. Checked, for every seed:
+// Clients edit overlapping rows and fields (including tombstones) while a simulated network
+// delivers push and pull messages in random order, drops some, duplicates some, and clients
+// retransmit. Then the network heals and everyone syncs to the end. Checked, for every seed:
 //  1. every replica's canonical export is byte-identical to the hub's;
 //  2. every mutation was applied at the hub exactly once (counted), and every outbox drained;
 //  3. no acknowledged value is lost: each field holds the greatest (hlc, device) of all writes the
 //     hub acknowledged for it, and every other acknowledged value was either seen by a later writer
-//     or kept in the hub's conflicts table.
-// LWC_SEEDS overrides the number of seeds (default 1000); LWC_SEED runs one seed.
+//     or kept in the hub's conflicts table. "Seen" is what the oracle watched: the versions that
+//     had reached the writer's store (its own writes, the pages it merged) before it wrote — never
+//     the bases, which are the implementation's claim under test.
+// LWC_SEEDS overrides the number of seeds (default 1000); LWC_SEED runs one seed; LWC_DEBUG=1 prints
+// every version of a field whose value was lost, with what its writer had seen.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <deque>
+#include <iostream>
 #include <map>
 #include <random>
 #include <set>
@@ -60,6 +64,7 @@ struct FieldKey {
   std::string table, row, field;
   auto operator<=>(const FieldKey&) const = default;
 };
+using VersionId = std::pair<Hlc, std::string>;  // (hlc, device)
 
 class World {
  public:
@@ -160,12 +165,18 @@ class World {
     for (int i = 0; i < n; ++i) {
       const char* field = kFields[rng_() % 4];
       std::string value = field == std::string(kTombstoneField) ? (rng_() % 2 ? "true" : "false")
-                                                               : std::to_string(uniform(0, 5));
+                                                                : std::to_string(uniform(0, 5));
       writes.push_back({field, value});
     }
     auto w = clients_[c].store->write_local("measurement", row, "5201", writes);
     REQUIRE(w.ok());
     clients_[c].written += static_cast<int64_t>(w->size());
+    for (const Change& ch : *w) {
+      const FieldKey key{ch.table, ch.row_id, ch.field};
+      std::set<VersionId>& known = known_[{c, key}];
+      saw_[{ch.version.hlc, ch.version.device}] = known;  // what reached this writer before
+      known.insert({ch.version.hlc, ch.version.device});
+    }
   }
 
   void send_push(int c) {
@@ -217,6 +228,11 @@ class World {
   }
   void handle(const PullResponse& m) {
     REQUIRE(apply_pull_page(*clients_[m.client].store, m.page).ok());
+    for (const SeqChange& sc : m.page.changes) {
+      const Change& ch = sc.change;
+      known_[{m.client, FieldKey{ch.table, ch.row_id, ch.field}}].insert(
+          {ch.version.hlc, ch.version.device});
+    }
     if (m.page.more) send_pull(m.client);  // the client keeps paging
   }
 
@@ -250,11 +266,24 @@ class World {
         bool seen_by_later_writer = false, same_value_won = false;
         for (const Ack& b : acks) {
           const bool b_wins = std::tie(b.hlc, b.device) > std::tie(a.hlc, a.device);
-          seen_by_later_writer |= b_wins && b.base >= a.hlc;
+          seen_by_later_writer |= b_wins && saw_[{b.hlc, b.device}].count({a.hlc, a.device}) > 0;
           same_value_won |= b_wins && b.value == a.value;
         }
         const bool kept = losers.count({key.row, key.field, a.hlc.packed, a.device}) > 0;
         INFO("lost value " << a.value << " by " << a.device << " at " << a.hlc.to_string());
+        if (!(kept || seen_by_later_writer || same_value_won) && std::getenv("LWC_DEBUG")) {
+          for (const Ack& b : acks) {
+            std::cerr << b.hlc.to_string() << " " << b.device << " v=" << b.value
+                      << " base=" << b.base.to_string() << " saw:";
+            for (auto& x : saw_[{b.hlc, b.device}])
+              std::cerr << " " << x.first.to_string() << "/" << x.second;
+            std::cerr << "\n";
+          }
+          for (const ConflictRecord& k : *conflicts)
+            if (k.row_id == key.row && k.field == key.field)
+              std::cerr << "conflict w=" << k.conflict.winner.hlc.to_string()
+                        << " l=" << k.conflict.loser.hlc.to_string() << "\n";
+        }
         REQUIRE((kept || seen_by_later_writer || same_value_won));
       }
     }
@@ -269,6 +298,10 @@ class World {
   std::deque<Message> net_;
   std::map<int, int64_t> applied_;
   std::map<FieldKey, std::set<Ack>> acknowledged_;
+  // The versions of a field that have reached a client's store, and for each written version the
+  // set that had reached its writer when it wrote.
+  std::map<std::pair<int, FieldKey>, std::set<VersionId>> known_;
+  std::map<VersionId, std::set<VersionId>> saw_;
   int64_t lost_ = 0, duplicated_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include "lwc/merge.h"
@@ -111,4 +112,63 @@ TEST_CASE("merge: every order of a set of versions gives the same winner", "[mer
   } while (std::next_permutation(all.begin(), all.end(),
                                  [](auto& x, auto& y) { return x.value < y.value; }));
   CHECK(orders == 120);
+}
+
+TEST_CASE("merge: a later base is not a sight of an earlier concurrent version", "[merge]") {
+  // 7001 by the province; Mae Mo writes 7002, then 7003 on top of its own 7002. 7003's base is
+  // later than 7001's clock, but Mae Mo never saw 7001.
+  FieldVersion p = v("7001", 10, 0, "province"), m1 = v("7002", 11, 0, "maemo"),
+               m2 = v("7003", 12, 0, "maemo", m1.hlc);
+  auto lineage = [&](Hlc h) {
+    std::vector<LineageEntry> out;
+    for (const FieldVersion* x : {&p, &m1}) {
+      if (x->hlc == h) out.push_back({x->device, x->base});
+    }
+    return out;
+  };
+  auto r = merge(m2, p, lineage);
+  CHECK(r.outcome == MergeOutcome::kStale);
+  REQUIRE(r.conflict);
+  CHECK(r.conflict->loser == p);
+  CHECK_FALSE(saw(m2, p, lineage));
+  CHECK(saw(m2, m1, lineage));
+}
+
+TEST_CASE("merge: the lineage follows a chain of corrections back to the loser", "[merge]") {
+  FieldVersion a = v("100", 10, 0, "a"), b = v("200", 20, 0, "b", a.hlc),
+               c = v("300", 30, 0, "c", b.hlc);
+  std::multimap<int64_t, LineageEntry> known = {{a.hlc.packed, {a.device, a.base}},
+                                                {b.hlc.packed, {b.device, b.base}}};
+  auto lineage = [&](Hlc h) {
+    std::vector<LineageEntry> out;
+    auto [lo, hi] = known.equal_range(h.packed);
+    for (auto it = lo; it != hi; ++it) out.push_back(it->second);
+    return out;
+  };
+  CHECK(saw(c, a, lineage));  // c saw b, which saw a
+  CHECK_FALSE(merge(c, a, lineage).conflict);
+  // Without the lineage only the direct base counts: more conflicts filed, never fewer.
+  CHECK_FALSE(saw(c, a));
+  CHECK(merge(c, a).conflict);
+  // A clock value two devices wrote is ambiguous: c's base may name the other one.
+  known.insert({b.hlc.packed, {"twin", a.hlc}});
+  CHECK_FALSE(saw(c, a, lineage));
+  // So is a loser whose clock value another device's known version shares.
+  known.erase(b.hlc.packed);
+  known.insert({b.hlc.packed, {b.device, b.base}});
+  FieldVersion a_twin = v("101", 10, 0, "twin");
+  known.insert({a.hlc.packed, {a_twin.device, a_twin.base}});
+  CHECK_FALSE(saw(c, a, lineage));
+  CHECK_FALSE(saw(c, a_twin, lineage));
+  known.erase(a.hlc.packed);
+  known.insert({a.hlc.packed, {a.device, a.base}});
+  CHECK(saw(c, a, lineage));
+  // An unknown link ends the walk: not seen.
+  known.erase(b.hlc.packed);
+  CHECK_FALSE(saw(c, a, lineage));
+  // A forged chain that does not go back in time ends it too (no endless walk).
+  known.insert({b.hlc.packed, {b.device, c.hlc}});
+  CHECK_FALSE(saw(c, a, lineage));
+  // A writer that saw nothing (base 0) saw no version.
+  CHECK_FALSE(saw(v("1", 40, 0, "d"), v("2", 0, 0, "e")));
 }

@@ -357,27 +357,14 @@ int run_warnings(Client& c, bool as_json, int64_t now) {
 }
 
 int run_conflicts(Client& c, bool as_json) {
-  json out;
-  if (c.config.role != Role::kDistrict) {
-    auto transport = c.transport();
-    auto r = transport->request("GET", "/v1/conflicts", "", c.config.token);
-    if (!r.ok()) return fail(r.status());
-    auto body = protocol::parse_json(r->body);
-    if (!body.ok()) return fail(body.status());
-    if (r->status != 200) return fail(protocol::parse_error_body(*body, Code::kIo));
-    out = (*body)["conflicts"];
-  } else {
-    auto local = c.store->conflicts();
-    if (!local.ok()) return fail(local.status());
-    out = json::array();
-    for (const ConflictRecord& k : *local) {
-      out.push_back(json{{"table", k.table},
-                         {"row_id", k.row_id},
-                         {"field", k.field},
-                         {"winner", json::parse(k.conflict.winner.value)},
-                         {"loser", json::parse(k.conflict.loser.value)}});
-    }
-  }
+  // Conflicts are filed at the hub, where every version meets (a district sees its own).
+  auto transport = c.transport();
+  auto r = transport->request("GET", "/v1/conflicts", "", c.config.token);
+  if (!r.ok()) return fail(r.status());
+  auto body = protocol::parse_json(r->body);
+  if (!body.ok()) return fail(body.status());
+  if (r->status != 200) return fail(protocol::parse_error_body(*body, Code::kIo));
+  json out = (*body)["conflicts"];
   if (as_json) {
     std::cout << out.dump() << "\n";
   } else {

@@ -56,6 +56,14 @@ CREATE TABLE push_rejections(
   device TEXT NOT NULL, counter INTEGER NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
   PRIMARY KEY(device, counter)) WITHOUT ROWID;
 )sql",
+    // v4 (hub): the lineage of every version that is no longer current (superseded, or stale on
+    // arrival), so the conflict rule can follow a winner's chain of bases (merge.h)
+    R"sql(
+CREATE TABLE lineage(
+  row_key INTEGER NOT NULL, field TEXT NOT NULL, hlc INTEGER NOT NULL, device TEXT NOT NULL,
+  base INTEGER NOT NULL,
+  PRIMARY KEY(row_key, field, hlc, device)) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion);
 
@@ -192,6 +200,14 @@ Status Store::prepare_statements() {
                            "INSERT INTO meta(key,value) VALUES(?1,?2) "
                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
   LWC_RETURN_IF_ERROR(prep(get_meta_, "SELECT value FROM meta WHERE key=?1"));
+  if (schema_version_ >= 4) {
+    LWC_RETURN_IF_ERROR(prep(insert_lineage_,
+                             "INSERT OR IGNORE INTO lineage(row_key,field,hlc,device,base) "
+                             "VALUES(?1,?2,?3,?4,?5)"));
+    LWC_RETURN_IF_ERROR(prep(get_lineage_,
+                             "SELECT device, base FROM lineage WHERE row_key=?1 AND field=?2 AND "
+                             "hlc=?3 LIMIT 4"));
+  }
   return {};
 }
 
@@ -266,7 +282,13 @@ Result<Store::FieldLookup> Store::lookup(const Change& c) {
   return out;
 }
 
-Result<Store::ApplyKind> Store::apply_one(const Change& c) {
+Status Store::keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v) {
+  insert_lineage_.bind(1, row_key).bind_ref(2, field).bind(3, v.hlc.packed).bind_ref(4, v.device);
+  insert_lineage_.bind(5, v.base.packed);
+  return insert_lineage_.run();
+}
+
+Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority) {
   auto found = lookup(c);
   if (!found.ok()) return found.status();
   FieldLookup& f = *found;
@@ -285,8 +307,31 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c) {
   }
   const std::optional<FieldVersion>& current = f.current;
 
-  MergeResult m = merge(current, c.version);
-  if (m.conflict) {
+  // The hub (where every version meets) follows the winner's chain of bases through its lineage
+  // and files conflicts; a client merges what the hub sends and leaves the verdict to the hub.
+  const bool hub = authority == Authority::kHub && schema_version_ >= 4;
+  Status lineage_error;
+  Lineage lineage;
+  if (hub) {
+    lineage = [&](Hlc hlc) {
+      get_lineage_.bind(1, f.row_key).bind_ref(2, c.field).bind(3, hlc.packed);
+      std::vector<LineageEntry> found;
+      while (get_lineage_.step()) {
+        found.push_back({get_lineage_.col_text(0), Hlc{get_lineage_.col_int(1)}});
+      }
+      if (!get_lineage_.last_status().ok()) lineage_error = get_lineage_.last_status();
+      get_lineage_.reset();
+      return found;
+    };
+  }
+  MergeResult m = merge(current, c.version, lineage);
+  LWC_RETURN_IF_ERROR(lineage_error);
+  if (hub && m.outcome == MergeOutcome::kStale) {
+    LWC_RETURN_IF_ERROR(keep_lineage(f.row_key, c.field, c.version));
+  } else if (hub && m.outcome == MergeOutcome::kApplied && current) {
+    LWC_RETURN_IF_ERROR(keep_lineage(f.row_key, c.field, *current));
+  }
+  if (hub && m.conflict) {
     const Conflict& k = *m.conflict;
     insert_conflict_.bind(1, c.table).bind(2, c.row_id).bind(3, c.scope).bind(4, c.field);
     insert_conflict_.bind(5, k.winner.value).bind(6, k.winner.hlc.packed).bind(7, k.winner.device);
@@ -328,7 +373,7 @@ Result<std::vector<Change>> Store::write_local(const std::string& table, const s
     if (!current.ok()) return current.status();
     Change c{table, row_id, scope, w.field,
              FieldVersion{w.value, hlc_.now(), device_id_, *current ? (*current)->hlc : Hlc{}}};
-    auto applied = apply_one(c);
+    auto applied = apply_one(c, queue == Queue::kNone ? Authority::kHub : Authority::kReplica);
     if (!applied.ok()) {
       next_seq_ = seq_before;
       return applied.status();
@@ -449,7 +494,7 @@ Status Store::apply_pulled(size_t n, const std::function<const Change&(size_t)>&
   for (size_t i = 0; s.ok() && i < n; ++i) {
     const Change& c = at(i);
     hlc_.observe(c.version.hlc);  // the hub vetted the drift; never lag behind its data
-    auto r = apply_one(c);
+    auto r = apply_one(c, Authority::kReplica);
     if (!r.ok()) s = r.status();
   }
   if (s.ok() && new_cursor) {
@@ -535,7 +580,7 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
       Status verdict = validate ? validate(m.change) : Status{};
       if (verdict.ok()) verdict = hlc_.update(m.change.version.hlc);
       if (verdict.ok()) {
-        auto applied = apply_one(m.change);
+        auto applied = apply_one(m.change, Authority::kHub);
         if (!applied.ok() && applied.status().code() != Code::kPermissionDenied) {
           return fail(applied.status());
         }

@@ -14,6 +14,9 @@
 //   (v2) conflicts(id, ..., winner_*, loser_*)   losing concurrent values, kept for review
 //   device_progress(device, last_counter)   hub: highest mutation counter applied per device
 //   push_rejections(device, counter, code, message)  hub: verdicts repeated to a retried batch (v3)
+//   (v4) lineage(row_key, field, hlc, base)  hub: the base of every version no longer current,
+//                                    for the conflict rule (merge.h); conflicts are filed at the
+//                                    hub only, where every version meets
 //
 // A Store object is used by one thread at a time; several Store objects (threads, processes) may
 // share one file — each write transaction reloads the counters and the clock from the file. Every
@@ -94,7 +97,7 @@ struct Row {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens or creates the store; upgrades an older schema; refuses (kSchemaTooNew) a newer one.
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock);
@@ -190,8 +193,12 @@ class Store {
     std::optional<FieldVersion> current;
   };
   Result<FieldLookup> lookup(const Change& c);
+  // kHub: a push or the hub's own write — keeps the lineage and files conflicts. kReplica: a
+  // pulled change or a client's own edit.
+  enum class Authority { kHub, kReplica };
   // Merges one change inside the caller's transaction.
-  Result<ApplyKind> apply_one(const Change& c);
+  Result<ApplyKind> apply_one(const Change& c, Authority authority);
+  Status keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v);
   Status persist_clock();
   // Called first in every write transaction: resets caches and reloads seq, counter and clock.
   Status begin_write();
@@ -216,7 +223,7 @@ class Store {
   } last_row_;
 
   sql::Stmt get_field_, get_field_by_key_, upsert_field_, insert_row_, insert_conflict_,
-      insert_outbox_, set_meta_, get_meta_;
+      insert_outbox_, set_meta_, get_meta_, insert_lineage_, get_lineage_;
 };
 
 }  // namespace lwc
