@@ -1,7 +1,10 @@
 // End-to-end: real lwc-hub and lwc-client processes over real TLS on 127.0.0.1.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <filesystem>
 #include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -275,4 +278,63 @@ TEST_CASE(
   CHECK(stages.count("demand"));
   CHECK_FALSE(stages.count("escalated"));
   CHECK(maemo.status()["pending_mutations"] == 0);
+}
+
+namespace {
+// A tmpfs of `mib` MiB mounted on a fresh directory (the tests run as root, as CI does), unmounted
+// when done: a disk that really fills up.
+struct SmallDisk {
+  std::string path;
+  explicit SmallDisk(const std::string& where, int mib) : path(where) {
+    std::filesystem::create_directories(path);
+    RunResult m = run({"/usr/bin/mount", "-t", "tmpfs", "-o", "size=" + std::to_string(mib) + "m",
+                       "tmpfs", path});
+    INFO(m.out);
+    REQUIRE(m.exit_code == 0);
+  }
+  ~SmallDisk() { (void)run({"/usr/bin/umount", "-l", path}); }
+  // Writes a file until the disk refuses (ENOSPC); returns its path.
+  std::string fill() const {
+    const std::string filler = path + "/filler";
+    FILE* f = std::fopen(filler.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::vector<char> block(64 * 1024, 'x');
+    while (std::fwrite(block.data(), 1, block.size(), f) == block.size()) {
+    }
+    std::fclose(f);
+    return filler;
+  }
+};
+}  // namespace
+
+TEST_CASE("e2e client: a full disk says so, with the path and what to free, and loses nothing",
+          "[e2e][client][disk]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  SmallDisk disk(dir.file("disk"), 16);
+  ClientProcess maemo{disk.path + "/maemo"};
+  maemo.enroll(hub, "maemo", "lwc-5202-2570");
+  maemo.ok(
+      {"budget", "set", "--work-group", "strategy", "--amount", "300000", "--as-of", "2026-11-24"});
+  const std::string filler = disk.fill();
+
+  RunResult full = maemo.cli(
+      {"budget", "set", "--work-group", "economy", "--amount", "120000", "--as-of", "2026-11-24"});
+  INFO(full.out);
+  CHECK(full.exit_code == 4);  // its own class: not "no network" (3), not a local data error (5)
+  CHECK_THAT(full.out, Catch::Contains("disk full"));
+  CHECK_THAT(full.out, Catch::Contains(disk.path + "/maemo"));
+  CHECK_THAT(full.out, Catch::Contains("free space"));
+  CHECK(full.out.find("disk I/O error") == std::string::npos);
+
+  // Space freed: the refused entry is entered again, and both figures reach the hub.
+  std::filesystem::remove(filler);
+  maemo.ok(
+      {"budget", "set", "--work-group", "economy", "--amount", "120000", "--as-of", "2026-11-24"});
+  maemo.ok({"sync"});
+  CHECK(maemo.status()["pending_mutations"] == 0);
+  RunResult exported = hub.cli({"export", "--json", "--district", "5202"});
+  REQUIRE(exported.exit_code == 0);
+  CHECK_THAT(exported.out, Catch::Contains("\"value\":{\"value\":300000.0"));
+  CHECK_THAT(exported.out, Catch::Contains("\"value\":{\"value\":120000.0"));
 }

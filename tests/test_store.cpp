@@ -454,8 +454,10 @@ TEST_CASE("store: a full disk is a clear error and loses nothing already written
   std::string big(64 * 1024, 'x');
   auto w = store->write_local("measurement", new_id(), "5201", {{"source", "\"" + big + "\""}});
   REQUIRE_FALSE(w.ok());
-  CHECK(w.status().code() == Code::kIo);
-  CHECK_THAT(w.status().message(), Catch::Contains("full"));
+  CHECK(w.status().code() == Code::kDiskFull);
+  CHECK_THAT(w.status().message(), Catch::Contains("disk full"));
+  CHECK_THAT(w.status().message(), Catch::Contains("full.db"));
+  CHECK_THAT(w.status().message(), Catch::Contains("free space"));
   CHECK(*store->outbox_size() == 1);
   CHECK((*store->get_field("measurement", id, "value"))->value == "1");
   // After space is freed the store works on, numbering without a hole.

@@ -44,7 +44,7 @@ class FakeTransport final : public Transport {
     {
       std::lock_guard lock(hub_.mu);
       ++hub_.requests;
-      if (hub_.down) return Status(Code::kIo, "connection refused");
+      if (hub_.down) return Status(Code::kUnavailable, "connection refused");
       if (hub_.unauthorized) {
         return HttpResponse{
             401, protocol::error_body(Status(Code::kUnauthenticated, "token expired")).dump()};
@@ -89,7 +89,7 @@ class FakeTransport final : public Transport {
                 const std::atomic<bool>& stop) override {
     {
       std::lock_guard lock(hub_.mu);
-      if (hub_.down) return Status(Code::kIo, "connection refused");
+      if (hub_.down) return Status(Code::kUnavailable, "connection refused");
       ++hub_.streams;
     }
     if (!on_data(": hello\n\n")) return {};
@@ -97,7 +97,7 @@ class FakeTransport final : public Transport {
       bool announce = false;
       {
         std::lock_guard lock(hub_.mu);
-        if (hub_.down) return Status(Code::kIo, "connection reset");
+        if (hub_.down) return Status(Code::kUnavailable, "connection reset");
         std::swap(announce, hub_.announce);
       }
       if (announce && !on_data("event: changes\ndata: {\"seq\":1}\n\n")) return {};
@@ -285,7 +285,7 @@ TEST_CASE("sync worker: without a link it reports offline, backs off, and recove
   REQUIRE(eventually([&] { return worker.state().failures >= 3; }));
   SyncState s = worker.state();
   CHECK_FALSE(s.online);
-  CHECK(s.last_error_code == Code::kIo);
+  CHECK(s.last_error_code == Code::kUnavailable);
   CHECK(s.pending == 1);  // nothing is lost while offline
   CHECK(s.last_sync_ms == 0);
   CHECK(s.next_attempt_ms > 0);

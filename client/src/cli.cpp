@@ -31,17 +31,40 @@ using nlohmann::json;
 
 std::atomic<bool> g_stop{false};
 
-int fail(const Status& s) {
-  std::cerr << "lwc-client: " << s.to_string() << "\n";
-  switch (s.code()) {
+// The exit codes, one per class of failure (documented in README.md, "Exit codes"):
+//   0 done; 1 any other failure; 2 the command or its input is wrong; 3 the hub cannot be reached
+//   (the data is safe locally, try later); 4 the disk is full; 5 the local data folder cannot be
+//   read or written; 6 a login is needed (token expired or revoked); 7 not allowed for this
+//   account; 8 the hub refused the device's clock.
+int exit_code(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return 0;
     case Code::kInvalidArgument:
     case Code::kMalformed:
+    case Code::kNotFound:
       return 2;
+    case Code::kUnavailable:
+      return 3;
+    case Code::kDiskFull:
+      return 4;
     case Code::kIo:
-      return 3;  // no link: the data is safe locally
+    case Code::kSchemaTooNew:
+      return 5;
+    case Code::kUnauthenticated:
+      return 6;
+    case Code::kPermissionDenied:
+      return 7;
+    case Code::kClockSkew:
+      return 8;
     default:
       return 1;
   }
+}
+
+int fail(const Status& s) {
+  std::cerr << "lwc-client: " << s.to_string() << "\n";
+  return exit_code(s.code());
 }
 
 std::string read_password() {
@@ -363,7 +386,7 @@ int run_conflicts(Client& c, bool as_json) {
   if (!r.ok()) return fail(r.status());
   auto body = protocol::parse_json(r->body);
   if (!body.ok()) return fail(body.status());
-  if (r->status != 200) return fail(protocol::parse_error_body(*body, Code::kIo));
+  if (r->status != 200) return fail(protocol::parse_error_body(*body, Code::kUnavailable));
   json out = (*body)["conflicts"];
   if (as_json) {
     std::cout << out.dump() << "\n";

@@ -137,7 +137,7 @@ class CurlTransport final : public Transport {
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &st.status);
     if (st.status == 401) return Status(Code::kUnauthenticated, "the hub refused the token");
     if (st.status != 0 && st.status != 200) {
-      return Status(Code::kIo,
+      return Status(Code::kUnavailable,
                     "event stream: HTTP " + std::to_string(st.status) + " " + st.error_body);
     }
     if (rc == CURLE_OK || rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_WRITE_ERROR) return {};
@@ -178,8 +178,8 @@ class CurlTransport final : public Transport {
   }
 
   Status transport_error(CURLcode rc) {
-    return Status(Code::kIo, std::string("cannot reach the hub at ") + options_.base_url + ": " +
-                                 curl_easy_strerror(rc));
+    return Status(Code::kUnavailable, std::string("cannot reach the hub at ") + options_.base_url +
+                                          ": " + curl_easy_strerror(rc));
   }
 
   CurlOptions options_;

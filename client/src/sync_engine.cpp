@@ -11,10 +11,18 @@ namespace lwc::client {
 
 Status SyncEngine::http_error(const HttpResponse& r, const char* what) {
   auto body = protocol::parse_json(r.body);
-  Code fallback = r.status == 401 ? Code::kUnauthenticated : Code::kIo;
+  Code fallback = r.status == 401 ? Code::kUnauthenticated : Code::kUnavailable;
   Status s = body.ok() ? protocol::parse_error_body(*body, fallback)
                        : Status(fallback, "HTTP " + std::to_string(r.status));
-  return Status(s.code(), std::string(what) + ": " + s.message());
+  // The hub's own trouble (its disk, its database) is not this computer's: the data is safe
+  // here and the sync is tried again later.
+  Code code = s.code();
+  if (code == Code::kIo || code == Code::kDiskFull || code == Code::kInternal ||
+      code == Code::kSchemaTooNew) {
+    code = Code::kUnavailable;
+  }
+  return Status(
+      code, std::string(what) + ": the hub answered " + code_name(s.code()) + ": " + s.message());
 }
 
 Status SyncEngine::check_clock(int64_t max_drift_ms) {
@@ -22,7 +30,8 @@ Status SyncEngine::check_clock(int64_t max_drift_ms) {
   if (!r.ok()) return r.status();
   if (r->status != 200) return http_error(*r, "health");
   auto body = protocol::parse_json(r->body);
-  if (!body.ok() || !(*body).contains("time_ms")) return Status(Code::kIo, "health: no hub time");
+  if (!body.ok() || !(*body).contains("time_ms"))
+    return Status(Code::kUnavailable, "health: no hub time");
   const int64_t hub_ms = (*body)["time_ms"].get<int64_t>();
   const int64_t mine = store_.clock().now_ms();
   if (mine > hub_ms + max_drift_ms) {

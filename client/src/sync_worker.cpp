@@ -140,8 +140,8 @@ Status SyncWorker::round(Store& store, SyncEngine& engine) {
       s.next_attempt_ms = 0;
       if (stats->pulled > 0 || stats->pushed > 0 || stats->rejected > 0) ++s.data_generation;
     } else {
-      // kIo is "no link"; any other failure still proves the hub answered.
-      s.online = stats.status().code() != Code::kIo;
+      // kUnavailable is "no link"; any other failure still proves the hub answered.
+      s.online = stats.status().code() != Code::kUnavailable;
       ++s.failures;
       s.last_error = stats.status().to_string();
       s.last_error_code = stats.status().code();
@@ -232,7 +232,7 @@ void SyncWorker::run() {
       const int64_t began = now();
       Status s = hold_stream(**store, engine, *stream);
       if (wake_.load()) continue;  // a command interrupted it: take it, then reconnect
-      if (!s.ok() && s.code() != Code::kIo) {
+      if (!s.ok() && s.code() != Code::kUnavailable) {
         // A failed round inside the stream, or 401: the round schedule takes over.
         last_ok = false;
         backoff = next_backoff_ms(backoff, options_.backoff_min_ms, options_.backoff_max_ms);
@@ -243,7 +243,7 @@ void SyncWorker::run() {
       stream_backoff =
           next_backoff_ms(stream_backoff, options_.backoff_min_ms, options_.backoff_max_ms);
       next_stream_ms = now() + jittered_ms(stream_backoff, rng_);
-      if (s.code() == Code::kIo) next_round_ms_ = std::min(next_round_ms_, next_stream_ms);
+      if (s.code() == Code::kUnavailable) next_round_ms_ = std::min(next_round_ms_, next_stream_ms);
       continue;
     }
     int64_t deadline = next_round_ms_;

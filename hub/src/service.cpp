@@ -38,6 +38,10 @@ int http_status(Code code) {
       return 415;
     case Code::kRateLimited:
       return 429;
+    case Code::kDiskFull:
+      return 507;  // Insufficient Storage
+    case Code::kUnavailable:
+      return 503;
     case Code::kSchemaTooNew:
     case Code::kIo:
     case Code::kInternal:

@@ -1,19 +1,37 @@
 #include "lwc/sqlite.h"
 
+#include <cerrno>
+#include <filesystem>
 #include <mutex>
 #include <utility>
 
 namespace lwc::sql {
 
 namespace {
+// True when SQLite failed because the disk is full: SQLITE_FULL, or an I/O error whose system
+// error is ENOSPC (a completely full disk fails the WAL index or the journal before any page).
+bool disk_full(sqlite3* db, int rc) {
+  if ((rc & 0xff) == SQLITE_FULL) return true;
+  return db && (rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC;
+}
+
+Status disk_full_status(sqlite3* db, std::string_view what) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  const std::string path = file && *file ? file : "the data folder";
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  return Status(
+      Code::kDiskFull,
+      std::string(what) + ": disk full — " + path +
+          " cannot grow. Nothing saved before was lost; free space on the disk that holds " +
+          (folder.empty() ? path : folder) +
+          " (at least a few MB: delete or move files, empty the recycle bin), then try again");
+}
+
 Status status_from(sqlite3* db, int rc, std::string_view what) {
+  if (disk_full(db, rc)) return disk_full_status(db, what);
   std::string msg(what);
   msg += ": ";
-  if (rc == SQLITE_FULL) {
-    msg += "disk full";
-  } else {
-    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  }
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   return Status(Code::kIo, msg);
 }
 
@@ -133,7 +151,7 @@ Status Db::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    if (rc == SQLITE_FULL) msg = "disk full";
+    if (disk_full(db_, rc)) return disk_full_status(db_, "exec");
     return Status(Code::kIo, "exec: " + msg);
   }
   return {};

@@ -1,6 +1,7 @@
 // Thin RAII wrappers over the SQLite C API: Db (a connection), Stmt (a prepared statement) and
 // Txn (BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed).
-// Failures are Status values with code kIo (SQLITE_FULL reads "disk full").
+// Failures are Status values with code kIo, or kDiskFull when the disk is full (SQLITE_FULL, or an
+// I/O error with ENOSPC), whose message names the file and what to free.
 // A Db and its Stmts belong to one thread at a time.
 #pragma once
 

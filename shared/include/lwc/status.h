@@ -13,8 +13,8 @@ namespace lwc {
 
 enum class Code {
   kOk = 0,
-  kMalformed,         // not parseable at all (bad JSON, bad query string)
-  kInvalidArgument,   // well-formed but wrong: wrong type, unknown table/field, bad value
+  kMalformed,        // not parseable at all (bad JSON, bad query string)
+  kInvalidArgument,  // well-formed but wrong: wrong type, unknown table/field, bad value
   kNotFound,
   kAlreadyExists,
   kPermissionDenied,  // outside the caller's jurisdiction
@@ -23,9 +23,11 @@ enum class Code {
   kTooLarge,          // body or batch over a limit
   kUnsupported,       // unsupported media type or protocol version
   kRateLimited,
-  kClockSkew,         // a clock beyond the allowed drift
-  kSchemaTooNew,      // a store written by a newer version of LWC
-  kIo,                // disk, SQLite, network
+  kClockSkew,     // a clock beyond the allowed drift
+  kSchemaTooNew,  // a store written by a newer version of LWC
+  kIo,            // the local disk or SQLite (a file that cannot be read or written)
+  kDiskFull,      // no space left on the disk holding a store
+  kUnavailable,   // the hub cannot be reached or cannot answer now (network, TLS, 5xx)
   kInternal,
 };
 
@@ -53,7 +55,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return value_.has_value(); }
@@ -72,8 +74,8 @@ class [[nodiscard]] Result {
 
 }  // namespace lwc
 
-#define LWC_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::lwc::Status lwc_status_ = (expr);    \
+#define LWC_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::lwc::Status lwc_status_ = (expr);        \
     if (!lwc_status_.ok()) return lwc_status_; \
   } while (0)
