@@ -16,20 +16,18 @@ bool wins_over(const FieldVersion& a, const FieldVersion& b) {
 #endif
 }
 
-bool saw(const FieldVersion& winner, const FieldVersion& loser, const Lineage& lineage,
-         const std::vector<const FieldVersion*>& also_known) {
+bool saw(const FieldVersion& winner, const FieldVersion& loser, const Lineage& lineage) {
 #if defined(LWC_MUTATE_MERGE) && LWC_MUTATE_MERGE == 3
   // Mutation for scripts/mutation-check.sh: the rule before issue 13 — any later base counts as a
   // sight of the loser.
-  (void)lineage, (void)also_known;
+  (void)lineage;
   return winner.base >= loser.hlc;
 #endif
   // The one version known with clock value h, or nullopt (unknown, or two devices' versions).
   auto only_version = [&](Hlc h) -> std::optional<LineageEntry> {
+    // (The walk never reaches the winner's own clock: its base is earlier. The loser may not be
+    // in the lineage yet.)
     std::vector<LineageEntry> found = lineage ? lineage(h) : std::vector<LineageEntry>{};
-    for (const FieldVersion* v : also_known) {
-      if (v->hlc == h) found.push_back({v->device, v->base});
-    }
     if (loser.hlc == h) found.push_back({loser.device, loser.base});
     if (found.empty()) return std::nullopt;
     for (const LineageEntry& e : found) {
@@ -52,7 +50,7 @@ namespace {
 std::optional<Conflict> conflict_between(const FieldVersion& winner, const FieldVersion& loser,
                                          const Lineage& lineage) {
   if (winner.value == loser.value) return std::nullopt;  // same outcome: nothing to review
-  if (saw(winner, loser, lineage, {&winner})) return std::nullopt;  // its writer saw the loser
+  if (saw(winner, loser, lineage)) return std::nullopt;  // the winner's writer saw the loser
   return Conflict{winner, loser};
 }
 }  // namespace

@@ -82,11 +82,9 @@ using Lineage = std::function<std::vector<LineageEntry>(Hlc hlc)>;
 
 // True when `loser` is in the past of `winner`: the chain winner.base, the base of that version,
 // and so on, reaches the loser (its clock, and its device as the only version with that clock).
-// `also_known` are versions the lineage does not hold yet (the field's current and incoming
-// versions). Bases strictly decrease along the chain; a chain that does not (a forged base), an
-// unknown version or an ambiguous clock value ends the walk: not seen.
-bool saw(const FieldVersion& winner, const FieldVersion& loser, const Lineage& lineage = {},
-         const std::vector<const FieldVersion*>& also_known = {});
+// Bases strictly decrease along the chain; a chain that does not (a forged base), an unknown
+// version or an ambiguous clock value ends the walk: not seen.
+bool saw(const FieldVersion& winner, const FieldVersion& loser, const Lineage& lineage = {});
 
 // Merges `incoming` into the field whose current version is `current` (nullopt: never written).
 MergeResult merge(const std::optional<FieldVersion>& current, const FieldVersion& incoming,
