@@ -421,8 +421,9 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "e2e sync faults: a client days behind orders its edits after what it pulled, a fast clock's "
-    "queued edits come back refused",
+    "e2e sync faults: a client days behind orders its edits after what it pulled, and after a "
+    "clock a day ahead is corrected, its queued edits are re-stamped and taken, and win no "
+    "conflict",
     "[e2e][faults]") {
   TempDir dir;
   HubProcess hub(dir.file("hub"));
@@ -461,27 +462,65 @@ TEST_CASE(
   REQUIRE(conflicts.exit_code == 0);
   CHECK(json::parse(conflicts.out).empty());
 
-  // A clock a day ahead while entering offline; the clock is corrected before the sync (so the
-  // client's own check passes): the hub refuses each queued edit as clock_skew, and the client
-  // keeps it visible with the reason instead of dropping it.
-  fast.ok(amount("999"), {lwc::test::clock_off_by(86'400'000)});
+  // A clock a day ahead while entering offline: 999 then 1000 on the figure, 55 on another. Its
+  // sync is refused before anything is sent and the outbox is kept. Meanwhile the right device
+  // enters 66 on that other figure, not seen by the fast one.
+  const std::vector<std::string> day_ahead = {lwc::test::clock_off_by(86'400'000)};
+  std::vector<std::string> economy = {"budget",  "set",        "--work-group", "economy",
+                                      "--as-of", "2026-10-25", "--amount"};
+  fast.ok(amount("999"), day_ahead);
+  fast.ok(amount("1000"), day_ahead);
+  economy.push_back("55");
+  fast.ok(economy, day_ahead);
+  RunResult refused = fast.cli({"sync"}, "", day_ahead);
+  INFO(refused.out);
+  CHECK(refused.exit_code == 8);
+  CHECK_THAT(refused.out, Catch::Contains("ahead of the hub"));
+  CHECK(fast.status()["pending_entries"] == 2);  // 999 and 1000 are one entry, edited
+  const int64_t queued = fast.status()["pending_mutations"].get<int64_t>();
+  economy.back() = "66";
+  right.ok(economy);
+  right.ok({"sync"});
+
+  // The clock is corrected: the next sync re-stamps the three edits just after what the fast
+  // device knew, in their order, and the hub takes them — 1000 over 999. The fast clock does not
+  // win the concurrent economy figure: 66 stays, 55 is a recorded conflict.
   RunResult s = fast.cli({"sync"});
   INFO(s.out);
   CHECK(s.exit_code == 0);
-  CHECK_THAT(s.out, Catch::Contains("refused by the hub"));
+  CHECK_THAT(s.out, Catch::Contains(std::to_string(queued) +
+                                    " change(s) saved while this computer's clock was ahead"));
+  CHECK_THAT(s.out, !Catch::Contains("refused by the hub"));
   json status = fast.status();
   CHECK(status["pending_mutations"] == 0);
-  REQUIRE(!status["rejected"].empty());
-  for (const json& r : status["rejected"]) CHECK(r["code"] == "clock_skew");
-  CHECK_THAT(fast.cli({"status"}).out, Catch::Contains("REFUSED by the hub"));
+  CHECK(status["rejected"].empty());
+  // A new entry is taken at once (the stored clock is no longer a day ahead).
+  fast.ok({"budget", "set", "--work-group", "capital", "--as-of", "2026-10-25", "--amount", "77"});
+  RunResult next = fast.cli({"sync", "--json"});
+  REQUIRE(next.exit_code == 0);
+  CHECK(json::parse(next.out)["pushed"].get<int64_t>() == queued / 3);  // one entry of three edits
+  CHECK(json::parse(next.out)["restamped"] == 0);
+  CHECK(fast.status()["rejected"].empty());
+  for (const ClientProcess* c : {&right, &slow, &fast}) c->ok({"sync"});
 
+  RunResult late = province.cli({"conflicts", "--json"});
+  REQUIRE(late.exit_code == 0);
+  json kept = json::parse(late.out);
+  INFO(kept.dump());
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0]["winner"]["value"] == 66.0);
+  CHECK(kept[0]["loser"]["value"] == 55.0);
   hub.stop(SIGTERM);
   const std::string hub_state = hub_export(hub, "5202");
-  CHECK_THAT(hub_state, Catch::Contains("\"value\":{\"value\":300.0"));
-  // (the refused figure, not any 999 inside an id or a clock)
-  CHECK(hub_state.find("\"value\":{\"value\":999") == std::string::npos);
+  CHECK_THAT(hub_state, Catch::Contains("\"value\":{\"value\":1000.0"));
+  CHECK_THAT(hub_state, Catch::Contains("\"value\":{\"value\":66.0"));
+  CHECK_THAT(hub_state, Catch::Contains("\"value\":{\"value\":77.0"));
+  // Every version at the hub is stamped at most the allowed drift after the hub's time.
+  const int64_t newest = sql_int(hub.dir() + "/hub.db", "SELECT max(hlc) FROM fields") >> 16;
+  CHECK(newest <= lwc::process_clock().now_ms() + 5 * 60'000);
   CHECK(slow.exported() == hub_state);
   CHECK(right.exported() == hub_state);
+  CHECK(fast.exported() == hub_state);
 }
 
 TEST_CASE(

@@ -441,6 +441,76 @@ TEST_CASE("store: a rejected mutation stays visible with its reason", "[store]")
   CHECK(*store->outbox_size() == 1);
 }
 
+TEST_CASE(
+    "store: after a clock that ran a day ahead is corrected, what it stamped is re-stamped in "
+    "order "
+    "just after what the device knew, and the hub takes it",
+    "[store][clock]") {
+  TempDir dir;
+  FakeClock clock(kT0), hub_clock(kT0);
+  auto hub = open_store(":memory:", hub_clock, "hub");
+  auto client = open_store(dir.file("c.db"), clock, "dev");
+  auto push = [&](Store& from) {
+    auto batch = from.outbox(100);
+    REQUIRE(batch.ok());
+    auto r = hub->accept_push(from.device_id(), *batch, {});
+    REQUIRE(r.ok());
+    REQUIRE(apply_push_results(from, *r).ok());
+  };
+  const std::string row = new_id(), other = new_id();
+  REQUIRE(client->write_local("measurement", row, "5201", {{"value", "1"}}).ok());
+  push(*client);
+  REQUIRE(client->set_meta("last_sync_ms", std::to_string(kT0)).ok());
+  const Hlc pulled = Hlc::from_parts(kT0 + 1000, 0);
+  REQUIRE(client->apply_pulled({change(other, "note", "\"p\"", pulled, "province", "province")}, 1)
+              .ok());
+
+  // A day ahead: 2 then 3 on the figure, refused by the hub as clock_skew; then 4 on another
+  // field, still queued; a second Store object on the file (the window's) also writes.
+  clock.set_ms(kT0 + 86'400'000);
+  auto other_window = open_store(dir.file("c.db"), clock);
+  REQUIRE(client->write_local("measurement", row, "5201", {{"value", "2"}}).ok());
+  REQUIRE(client->write_local("measurement", row, "5201", {{"value", "3"}}).ok());
+  push(*client);
+  REQUIRE(client->rejected()->size() == 2);
+  REQUIRE(other_window->write_local("measurement", row, "5201", {{"as_of", "4"}}).ok());
+  CHECK(*client->outbox_size() == 1);
+
+  clock.set_ms(kT0 + 5000);
+  hub_clock.set_ms(kT0 + 5000);
+  auto r = client->restamp_ahead_of(kT0 + 5000 + 300'000);
+  REQUIRE(r.ok());
+  CHECK(r->restamped == 3);
+  CHECK(r->requeued == 2);
+  CHECK(client->rejected()->empty());
+  auto queued = client->outbox(10);
+  REQUIRE(queued->size() == 3);
+  // In the original order, right after the newest version the device held, bases following.
+  CHECK((*queued)[0].change.version.value == "2");
+  CHECK((*queued)[0].change.version.hlc == Hlc{pulled.packed + 1});
+  CHECK((*queued)[1].change.version.value == "3");
+  CHECK((*queued)[1].change.version.hlc == Hlc{pulled.packed + 2});
+  CHECK((*queued)[1].change.version.base == Hlc{pulled.packed + 1});
+  CHECK((*queued)[2].change.field == "as_of");
+  CHECK((*queued)[2].change.version.hlc == Hlc{pulled.packed + 3});
+  CHECK((*queued)[0].counter == 4);  // the outbox's first counter: the hub took 1..3
+  CHECK((*client->get_field("measurement", row, "value"))->hlc == Hlc{pulled.packed + 2});
+  // Nothing is re-stamped twice; both Store objects now stamp below the bound.
+  CHECK(client->restamp_ahead_of(kT0 + 5000 + 300'000)->restamped == 0);
+  auto after = other_window->write_local("measurement", row, "5201", {{"unit", "\"baht\""}});
+  REQUIRE(after.ok());
+  CHECK(after->front().version.hlc < Hlc::from_parts(kT0 + 6000, 0));
+
+  push(*client);
+  CHECK(client->rejected()->empty());
+  CHECK(*client->outbox_size() == 0);
+  CHECK((*hub->get_field("measurement", row, "value"))->value == "3");
+  CHECK((*hub->get_field("measurement", row, "unit"))->value == "\"baht\"");
+  CHECK(hub->conflicts()->empty());  // 3 came on top of 2 on top of 1: one writer's chain
+  CHECK(*client->export_canonical(ScopeFilter::only({"5201"})) ==
+        *hub->export_canonical(ScopeFilter::only({"5201"})));
+}
+
 TEST_CASE("store: a full disk is a clear error and loses nothing already written", "[store]") {
   TempDir dir;
   FakeClock clock(kT0);

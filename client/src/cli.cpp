@@ -142,15 +142,23 @@ int run_sync(Client& c, bool as_json, bool quiet) {
   }
   (void)c.store->set_meta("last_error", "");
   if (as_json) {
-    std::cout << json{{"pushed", stats->pushed},
-                      {"rejected", stats->rejected},
-                      {"pulled", stats->pulled},
-                      {"cursor", stats->cursor}}
+    std::cout << json{{"pushed", stats->pushed},       {"rejected", stats->rejected},
+                      {"pulled", stats->pulled},       {"cursor", stats->cursor},
+                      {"restamped", stats->restamped}, {"requeued", stats->requeued}}
                      .dump()
               << "\n";
   } else {
     std::cout << "synced: pushed " << stats->pushed << ", pulled " << stats->pulled << ", cursor "
               << stats->cursor << "\n";
+    if (stats->restamped > 0) {
+      std::cout << stats->restamped
+                << " change(s) saved while this computer's clock was ahead were given a "
+                   "corrected time (just after this computer's last contact) and sent"
+                << (stats->requeued > 0 ? " (" + std::to_string(stats->requeued) +
+                                              " of them had been refused for the clock)"
+                                        : std::string())
+                << "\n";
+    }
     if (stats->rejected > 0) {
       std::cout << stats->rejected
                 << " change(s) were refused by the hub — see `lwc-client status`\n";

@@ -25,7 +25,7 @@ Status SyncEngine::http_error(const HttpResponse& r, const char* what) {
       code, std::string(what) + ": the hub answered " + code_name(s.code()) + ": " + s.message());
 }
 
-Status SyncEngine::check_clock(int64_t max_drift_ms) {
+Result<int64_t> SyncEngine::check_clock(int64_t max_drift_ms) {
   auto r = transport_.request("GET", "/v1/health", "", "");
   if (!r.ok()) return r.status();
   if (r->status != 200) return http_error(*r, "health");
@@ -40,9 +40,9 @@ Status SyncEngine::check_clock(int64_t max_drift_ms) {
         "this computer's clock is " + std::to_string((mine - hub_ms) / 1000) +
             " s ahead of the hub (allowed: " + std::to_string(max_drift_ms / 1000) +
             " s); correct the date and time, then sync again (changes saved while the clock was "
-            "ahead keep their time and are refused until the hub's clock passes it)");
+            "ahead are kept and sent, re-stamped, at the first sync after the correction)");
   }
-  return {};
+  return hub_ms;
 }
 
 // Pushes are pipelined: while the hub takes a full batch, the next one (the mutations after it) is
@@ -183,7 +183,14 @@ Status SyncEngine::pull_all(SyncStats& stats,
 
 Result<SyncStats> SyncEngine::sync_once(const std::function<void(const SyncProgress&)>& progress) {
   SyncStats stats;
-  LWC_RETURN_IF_ERROR(check_clock(store_.hlc().max_drift_ms()));
+  const int64_t drift = store_.hlc().max_drift_ms();
+  auto hub_ms = check_clock(drift);
+  if (!hub_ms.ok()) return hub_ms.status();
+  // The clock is right now, but edits stamped while it ran ahead would be refused: re-stamp them.
+  auto restamp = store_.restamp_ahead_of(*hub_ms + drift);
+  if (!restamp.ok()) return restamp.status();
+  stats.restamped = restamp->restamped;
+  stats.requeued = restamp->requeued;
   LWC_RETURN_IF_ERROR(push_all(stats, progress));
   LWC_RETURN_IF_ERROR(pull_all(stats, progress));
   LWC_RETURN_IF_ERROR(store_.set_meta("last_sync_ms", std::to_string(store_.clock().now_ms())));

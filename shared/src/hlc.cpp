@@ -52,11 +52,11 @@ Hlc HlcClock::now() {
 Status HlcClock::update(Hlc remote) {
   const int64_t phys = wall_.now_ms();
   if (remote.wall_ms() > phys + max_drift_ms_) {
-    return Status(Code::kClockSkew,
-                  "timestamp " + remote.to_string() + " is " +
-                      std::to_string((remote.wall_ms() - phys) / 1000) +
-                      " s ahead of this clock; the allowed drift is " +
-                      std::to_string(max_drift_ms_ / 1000) + " s — check the device's date and time");
+    return Status(Code::kClockSkew, "timestamp " + remote.to_string() + " is " +
+                                        std::to_string((remote.wall_ms() - phys) / 1000) +
+                                        " s ahead of this clock; the allowed drift is " +
+                                        std::to_string(max_drift_ms_ / 1000) +
+                                        " s — check the device's date and time");
   }
   std::lock_guard lock(mu_);
   last_ = std::max(last_, remote);
@@ -66,6 +66,11 @@ Status HlcClock::update(Hlc remote) {
 void HlcClock::observe(Hlc seen) {
   std::lock_guard lock(mu_);
   last_ = std::max(last_, seen);
+}
+
+void HlcClock::reset(Hlc value) {
+  std::lock_guard lock(mu_);
+  last_ = value;
 }
 
 Hlc HlcClock::last() const {

@@ -1,6 +1,7 @@
 #include "lwc/store.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "json_text.h"
 #include "lwc/id.h"
@@ -154,6 +155,9 @@ Result<std::unique_ptr<Store>> Store::open_at_version(const StoreOptions& option
   } else {
     store->device_id_ = *id;
   }
+  auto resets = store->get_meta("clock_resets");
+  if (!resets.ok()) return resets.status();
+  store->clock_resets_ = *resets;
   auto hlc = store->get_meta("hlc");
   if (!hlc.ok()) return hlc.status();
   if (!hlc->empty()) store->hlc_.observe(Hlc{std::stoll(*hlc)});
@@ -238,7 +242,14 @@ Status Store::begin_write() {
   next_counter_ = counter->empty() ? 1 : std::stoll(*counter);
   auto hlc = get_meta("hlc");
   if (!hlc.ok()) return hlc.status();
-  if (!hlc->empty()) hlc_.observe(Hlc{std::stoll(*hlc)});
+  auto resets = get_meta("clock_resets");
+  if (!resets.ok()) return resets.status();
+  if (*resets != clock_resets_) {  // another Store object re-stamped a clock that ran ahead
+    clock_resets_ = *resets;
+    hlc_.reset(Hlc{hlc->empty() ? 0 : std::stoll(*hlc)});
+  } else if (!hlc->empty()) {
+    hlc_.observe(Hlc{std::stoll(*hlc)});
+  }
   return {};
 }
 
@@ -476,6 +487,117 @@ Result<std::vector<RejectedMutation>> Store::rejected() {
         Status(protocol::code_from_name(st->col_view(8)), st->col_text(9)), st->col_int(10)});
   }
   if (!st->last_status().ok()) return st->last_status();
+  return out;
+}
+
+Result<Store::Restamp> Store::restamp_ahead_of(int64_t bound_ms) {
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
+  Restamp out;
+  const int64_t bound = Hlc::from_parts(bound_ms, Hlc::kMaxCounter).packed;
+  if (hlc_.last().packed <= bound) return out;  // rolled back: nothing was written
+
+  // The first column of a statement's only row.
+  auto scalar = [](Result<sql::Stmt>& st) -> Result<int64_t> {
+    if (!st.ok()) return st.status();
+    int64_t v = st->step() ? st->col_int(0) : 0;
+    if (!st->last_status().ok()) return st->last_status();
+    return v;
+  };
+  // (bases too: a version this device overwrote is known although no table holds it any more)
+  std::string newest = "SELECT coalesce(max(h),0) FROM (";
+  for (const char* table : {"fields", "outbox", "rejected"}) {
+    for (const char* column : {"hlc", "base"}) {
+      newest += std::string(newest.back() == '(' ? "" : " UNION ALL ") + "SELECT max(" + column +
+                ") h FROM " + table + " WHERE " + column + "<=?1";
+    }
+  }
+  auto newest_known = db_.prepare(newest + ")");
+  if (newest_known.ok()) newest_known->bind(1, bound);
+  auto known = scalar(newest_known);
+  if (!known.ok()) return known.status();
+  auto last_sync = get_meta("last_sync_ms");
+  if (!last_sync.ok()) return last_sync.status();
+  int64_t start = *known;
+  if (!last_sync->empty()) {
+    const int64_t contact = Hlc::from_parts(std::stoll(*last_sync), 0).packed;
+    if (contact > start && contact <= bound) start = contact;
+  }
+
+  // old clock value -> new, in the original order
+  LWC_RETURN_IF_ERROR(db_.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS restamp(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);"
+      "DELETE FROM temp.restamp"));
+  auto map = db_.prepare(
+      "INSERT INTO temp.restamp(old,new) SELECT h, ?3 + row_number() OVER (ORDER BY h) FROM ("
+      "SELECT hlc h FROM fields WHERE device=?2 AND hlc>?1 UNION SELECT hlc FROM outbox WHERE "
+      "hlc>?1 UNION SELECT hlc FROM rejected WHERE hlc>?1)");
+  if (!map.ok()) return map.status();
+  map->bind(1, bound).bind(2, device_id_).bind(3, start);
+  LWC_RETURN_IF_ERROR(map->run());
+  auto count = db_.prepare("SELECT count(*) FROM temp.restamp");
+  auto n = scalar(count);
+  if (!n.ok()) return n.status();
+  out.restamped = *n;
+  for (const std::string table : {"fields", "outbox", "rejected"}) {
+    // (only this device's versions: the hub vetted every other device's clock)
+    auto st = db_.prepare(
+        "UPDATE " + table + " SET hlc=coalesce((SELECT new FROM temp.restamp WHERE old=" + table +
+        ".hlc),hlc), base=coalesce((SELECT new FROM temp.restamp WHERE old=" + table +
+        ".base),base) WHERE " + (table == "fields" ? "device=?1" : "?1<>''") +
+        " AND (hlc IN (SELECT old FROM temp.restamp) OR base IN (SELECT old FROM temp.restamp))");
+    if (!st.ok()) return st.status();
+    st->bind(1, device_id_);
+    LWC_RETURN_IF_ERROR(st->run());
+  }
+
+  // Refused only for the clock: send again, superseded ones too (a later edit's base names them,
+  // and the hub follows that chain), before the outbox, in the original order. They are numbered
+  // anew from the outbox's first counter, which the hub has not taken.
+  auto refused = db_.prepare(
+      "SELECT counter,tbl,row_id,scope,field,value,hlc,base FROM rejected WHERE code='clock_skew' "
+      "AND hlc IN (SELECT new FROM temp.restamp) ORDER BY counter");
+  if (!refused.ok()) return refused.status();
+  std::vector<Mutation> resend;
+  while (refused->step()) {
+    resend.push_back(Mutation{refused->col_int(0),
+                              Change{refused->col_text(1), refused->col_text(2),
+                                     refused->col_text(3), refused->col_text(4),
+                                     FieldVersion{refused->col_text(5), Hlc{refused->col_int(6)},
+                                                  device_id_, Hlc{refused->col_int(7)}}}});
+  }
+  if (!refused->last_status().ok()) return refused->last_status();
+  int64_t counter = next_counter_;
+  if (!resend.empty()) {
+    auto queued = outbox(std::numeric_limits<int32_t>::max());
+    if (!queued.ok()) return queued.status();
+    if (!queued->empty()) counter = queued->front().counter;
+    out.requeued = static_cast<int64_t>(resend.size());
+    resend.insert(resend.end(), queued->begin(), queued->end());
+    LWC_RETURN_IF_ERROR(
+        db_.exec("DELETE FROM outbox; DELETE FROM rejected WHERE code='clock_skew' AND hlc IN "
+                 "(SELECT new FROM temp.restamp)"));
+    for (const Mutation& m : resend) {
+      const Change& c = m.change;
+      insert_outbox_.bind(1, counter).bind_ref(2, c.table).bind_ref(3, c.row_id);
+      insert_outbox_.bind_ref(4, c.scope).bind_ref(5, c.field).bind_ref(6, c.version.value);
+      insert_outbox_.bind(7, c.version.hlc.packed).bind(8, c.version.base.packed);
+      LWC_RETURN_IF_ERROR(insert_outbox_.run());
+      ++counter;
+    }
+    counter = std::max(counter, next_counter_);
+  }
+
+  const std::string resets =
+      std::to_string(clock_resets_.empty() ? 1 : std::stoll(clock_resets_) + 1);
+  hlc_.reset(Hlc{start + out.restamped});
+  LWC_RETURN_IF_ERROR(set_meta("next_counter", std::to_string(counter)));
+  LWC_RETURN_IF_ERROR(set_meta("clock_resets", resets));
+  LWC_RETURN_IF_ERROR(persist_clock());
+  LWC_RETURN_IF_ERROR(txn.commit());
+  next_counter_ = counter;
+  clock_resets_ = resets;
   return out;
 }
 

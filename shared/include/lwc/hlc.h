@@ -33,9 +33,11 @@ struct Hlc {
 };
 
 // Issues timestamps for local events and absorbs timestamps of received ones. Guarantees:
-//  * every value returned by now() is strictly greater than every value previously returned by now()
+//  * every value returned by now() is strictly greater than every value previously returned by
+//  now()
 //    or passed to update() — also when the wall clock jumps backwards;
-//  * update() refuses (kClockSkew) a remote timestamp more than max_drift_ms ahead of the local wall
+//  * update() refuses (kClockSkew) a remote timestamp more than max_drift_ms ahead of the local
+//  wall
 //    clock, and then leaves the clock unchanged, so one fast clock cannot drag every other forward.
 // Thread-safe (one internal mutex guards last_).
 class HlcClock {
@@ -47,6 +49,10 @@ class HlcClock {
   // Raises the clock to at least `seen` without a drift check (used when reopening a store whose
   // persisted clock is trusted).
   void observe(Hlc seen);
+  // Sets the clock to exactly `value`, also backwards. This breaks the guarantees above on purpose:
+  // only for a store that re-stamps every value it issued above `value` (Store::restamp_ahead_of,
+  // after a clock that ran ahead was corrected).
+  void reset(Hlc value);
   Hlc last() const;
   int64_t max_drift_ms() const { return max_drift_ms_; }
 

@@ -1,7 +1,8 @@
 // The local store: one SQLite file holding the synced rows of one replica (a client or the hub).
 //
 // Tables (schema version kSchemaVersion, upgraded on open through PRAGMA user_version):
-//   meta(key, value)                 device_id, pull_cursor, hlc (last clock value), next_counter
+//   meta(key, value)                 device_id, pull_cursor, hlc (last clock value), next_counter,
+//                                    clock_resets (bumped by restamp_ahead_of)
 //   rows(row_key, tbl, row_id, scope)  every row ever seen and its scope; a row's scope never
 //   changes fields(row_key, field, value, hlc, device, base, seq)
 //                                    the current version of every field (per-field clocks); seq is
@@ -137,6 +138,23 @@ class Store {
   Status reject_outbox(int64_t counter, const Status& reason);
   Result<std::vector<RejectedMutation>> rejected();
 
+  // --- a corrected clock (client) ---
+  struct Restamp {
+    int64_t restamped = 0;  // this device's versions given a new clock value
+    int64_t requeued = 0;   // refused clock_skew changes put back into the outbox
+  };
+  // After a clock that ran ahead was corrected: the hub refuses every version stamped beyond its
+  // time plus the drift, and the persisted clock would stamp every new edit there too. When this
+  // store's clock is above `bound_ms` (the hub's time plus the drift), re-stamps every version of
+  // this device above it — outbox, current fields, `rejected`, bases following — with consecutive
+  // values just above the newest version at or below the bound it holds (or its last sync), in
+  // their original order; sets the clock there (every Store object on the file follows); and puts
+  // refused clock_skew changes that are still the current local value back into the outbox under
+  // new counters. The re-stamped edits sort as if made right after what this device last knew, so
+  // the fast clock wins nothing it would not have won on time; an edit it never saw still meets
+  // them as a recorded conflict at the hub. One transaction; zero counts when the clock is fine.
+  Result<Restamp> restamp_ahead_of(int64_t bound_ms);
+
   // --- pulled changes (client) ---
   // Merges changes received from the hub and, when given, raises the pull cursor to new_cursor —
   // atomically. The cursor never moves back (a late, duplicated page is merged harmlessly).
@@ -210,6 +228,7 @@ class Store {
   int schema_version_ = 0;
   int64_t next_seq_ = 1;
   int64_t next_counter_ = 1;
+  std::string clock_resets_;  // meta clock_resets as last read: a change means the clock was reset
 
   // Prepared statements, in the order of the schema comment above.
   // The row of the last apply_one in the current transaction (row_key 0: none). A row the

@@ -6,6 +6,8 @@
 //    acknowledges, and every pulled page is committed with its cursor;
 //  * 401: kUnauthenticated (enroll again);
 //  * a local clock beyond the hub's allowed drift: kClockSkew before anything is pushed;
+//  * a store clock beyond it while the wall clock is right (the clock was corrected): this
+//    device's versions stamped while it ran ahead are re-stamped first (Store::restamp_ahead_of);
 //  * per-mutation rejections are not failures of the round: they move to `rejected` with the
 //    hub's reason and are counted in SyncStats.
 #pragma once
@@ -26,11 +28,12 @@ struct SyncProgress {
 
 struct SyncStats {
   int64_t pushed = 0, rejected = 0, pulled = 0, cursor = 0;
+  int64_t restamped = 0, requeued = 0;  // after a corrected clock (Store::Restamp)
 };
 
 struct SyncOptions {
-  size_t push_batch = 5000;       // mutations per push; halved while the hub answers 413
-  size_t pull_page = 0;           // changes per pull page; 0: the hub's largest (max_page)
+  size_t push_batch = 5000;        // mutations per push; halved while the hub answers 413
+  size_t pull_page = 0;            // changes per pull page; 0: the hub's largest (max_page)
   size_t merge_changes = 100'000;  // at most this many pulled changes wait for one transaction
 };
 
@@ -40,8 +43,9 @@ class SyncEngine {
       : store_(store), transport_(transport), token_(std::move(token)), options_(options) {}
 
   Result<SyncStats> sync_once(const std::function<void(const SyncProgress&)>& progress = {});
-  // Only the clock check (GET /v1/health): kClockSkew if this device is too far ahead.
-  Status check_clock(int64_t max_drift_ms);
+  // Only the clock check (GET /v1/health): the hub's time, or kClockSkew if this device is too
+  // far ahead of it.
+  Result<int64_t> check_clock(int64_t max_drift_ms);
 
  private:
   Status push_all(SyncStats& stats, const std::function<void(const SyncProgress&)>& progress);
