@@ -193,37 +193,78 @@ TEST_CASE(
              Catch::Contains("[returned: แนบเอกสารไม่ครบ / attachment missing] ลป 0020.3/9"));
 }
 
-TEST_CASE("e2e client: a copied data folder's new figures are refused and kept, not dropped",
-          "[e2e][client]") {
+TEST_CASE(
+    "e2e client: a copied data folder becomes a device of its own, and neither copy's figures are "
+    "lost",
+    "[e2e][client][fork]") {
+  // Issue 13, found 3: cp -a of a synced district folder; the copy writes 7777, the original
+  // writes 2000 on the same figure and syncs first.
   TempDir dir;
   HubProcess hub(dir.file("hub"));
   ClientProcess maemo{dir.file("maemo")}, copy{dir.file("copy")}, province{dir.file("province")};
   maemo.enroll(hub, "maemo", "lwc-5202-2570");
-  maemo.ok(
-      {"budget", "set", "--work-group", "strategy", "--amount", "1000", "--as-of", "2026-11-20"});
+  const std::vector<std::string> strategy = {"budget",  "set",        "--work-group", "strategy",
+                                             "--as-of", "2026-11-20", "--amount"};
+  auto amount = [&](const char* v) {
+    std::vector<std::string> a = strategy;
+    a.push_back(v);
+    return a;
+  };
+  maemo.ok(amount("1000"));
   maemo.ok({"sync"});
+  // Queued at the copy's moment: both folders hold it and both will send it.
+  maemo.ok({"budget", "set", "--work-group", "economy", "--amount", "50", "--as-of", "2026-11-20"});
   std::filesystem::copy(dir.file("maemo"), dir.file("copy"),
                         std::filesystem::copy_options::recursive);
-  maemo.ok(
-      {"budget", "set", "--work-group", "strategy", "--amount", "2000", "--as-of", "2026-11-21"});
+  const std::string original_device = maemo.status()["device_id"].get<std::string>();
+  copy.ok(amount("7777"));
+  copy.ok({"budget", "set", "--work-group", "capital", "--amount", "31", "--as-of", "2026-11-20"});
+  maemo.ok(amount("2000"));
   maemo.ok({"sync"});
-  // The copy numbers its next changes as the original did: the hub must not take them for repeats.
-  copy.ok(
-      {"budget", "set", "--work-group", "strategy", "--amount", "7777", "--as-of", "2026-11-22"});
-  copy.ok({"sync"});
-  const json status = copy.status();
+
+  // The copy numbers its changes as the original did: the hub refuses the push as a fork, the
+  // copy enrols as a new device of the same account and sends everything it queued.
+  RunResult s = copy.cli({"sync", "--json"});
+  INFO(s.out);
+  REQUIRE(s.exit_code == 0);
+  const json synced = json::parse(s.out.substr(s.out.find('{')));
+  CHECK(synced["forked_from"] == original_device);
+  CHECK(synced["device_id"] != original_device);
+  CHECK(synced["rejected"] == 0);
+  json status = copy.status();
   CHECK(status["pending_mutations"] == 0);
-  REQUIRE(status["rejected"].size() > 0);
-  CHECK(status["rejected"][0]["code"] == "already_exists");
-  CHECK_THAT(status["rejected"][0]["reason"].get<std::string>(),
-             Catch::Contains("copy or a restored backup"));
-  CHECK_THAT(copy.cli({"status"}).out, Catch::Contains("refused by the hub"));
+  CHECK(status["rejected"].empty());
+  CHECK(status["forked_from"] == original_device);
+  CHECK(status["device_id"] != original_device);
+  CHECK_THAT(copy.cli({"status"}).out, Catch::Contains("became a device of its own"));
+  // Both keep working, each as its own device.
+  copy.ok({"budget", "set", "--work-group", "knowledge", "--amount", "8", "--as-of", "2026-11-20"});
+  maemo.ok(
+      {"budget", "set", "--work-group", "knowledge", "--amount", "9", "--as-of", "2026-11-21"});
+  for (const ClientProcess* c : {&copy, &maemo, &copy}) c->ok({"sync"});
+  CHECK(maemo.status()["device_id"] == original_device);
+
+  // 2000 (later) is in use, 7777 a recorded conflict; the copy's other figures are in use; the
+  // entry both folders sent is not a conflict (the same value).
   province.enroll(hub, "province", "lwc-province-2570");
+  RunResult conflicts = province.cli({"conflicts", "--json"});
+  REQUIRE(conflicts.exit_code == 0);
+  const json kept = json::parse(conflicts.out);
+  INFO(kept.dump());
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0]["winner"]["value"] == 2000.0);
+  CHECK(kept[0]["loser"]["value"] == 7777.0);
   const std::string at_province = province.exported();
-  CHECK_THAT(at_province, Catch::Contains("\"value\":2000.0"));
-  // Refused, and still at the copy to enter again (the figure, not digits in an id or a clock).
-  CHECK_THAT(at_province, !Catch::Contains("\"value\":7777.0"));
-  CHECK_THAT(copy.exported(), Catch::Contains("\"value\":7777.0"));
+  for (const char* v : {"2000.0", "50.0", "31.0", "8.0", "9.0"}) {
+    CHECK_THAT(at_province, Catch::Contains(std::string("\"value\":{\"value\":") + v));
+  }
+  hub.stop(SIGTERM);
+  RunResult hub_state = hub.cli({"export", "--json", "--district", "5202"});
+  REQUIRE(hub_state.exit_code == 0);
+  CHECK(maemo.exported() == hub_state.out);
+  CHECK(copy.exported() == hub_state.out);
+  RunResult audit = hub.cli({"audit"});
+  CHECK_THAT(audit.out, Catch::Contains("device_forked"));
 }
 
 TEST_CASE(

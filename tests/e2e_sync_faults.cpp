@@ -362,6 +362,81 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "e2e sync faults: a hub put back from a plain copy of its folder gets every district's lost "
+    "work back from the districts, and every client pulls again",
+    "[e2e][faults][restore]") {
+  // Issue 13, found 4: the IT officer copies the hub's folder back, no command run.
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  ClientProcess maemo{dir.file("maemo")}, mueang{dir.file("mueang")},
+      province{dir.file("province")};
+  maemo.enroll(hub, "maemo", "lwc-5202-2570");
+  mueang.enroll(hub, "mueang", "lwc-5201-2570");
+  province.enroll(hub, "province", "lwc-province-2570");
+  auto figure = [](const char* wg, const char* amount) {
+    return std::vector<std::string>{"budget",  "set",        "--work-group", wg,
+                                    "--as-of", "2026-11-20", "--amount",     amount};
+  };
+  maemo.ok(figure("strategy", "100"));
+  for (const ClientProcess* c : {&maemo, &mueang, &province}) c->ok({"sync"});
+  settle(hub);
+  hub.stop(SIGTERM);
+  fs::copy(hub.dir(), dir.file("hub-backup"), fs::copy_options::recursive);
+  hub.start();
+
+  // After the copy: both districts' work is acknowledged, and everybody pulls it.
+  maemo.ok(figure("strategy", "200"));
+  maemo.ok(figure("economy", "210"));
+  mueang.ok(figure("capital", "300"));
+  for (const ClientProcess* c : {&maemo, &mueang, &province, &maemo}) c->ok({"sync"});
+  settle(hub);
+  for (const ClientProcess* c : {&maemo, &mueang, &province}) c->ok({"sync"});
+  CHECK(outbox_count(maemo) == 0);
+  CHECK(outbox_count(mueang) == 0);
+
+  // The disk dies; the copy is put back as files. The hub's own rules and Mueang's next entry move
+  // its seq on, past where the province's cursor stood.
+  hub.stop(SIGTERM);
+  fs::remove_all(hub.dir());
+  fs::copy(dir.file("hub-backup"), hub.dir(), fs::copy_options::recursive);
+  hub.start();
+  settle(hub);
+  CHECK_THAT(hub_export(hub, "5202"), !Catch::Contains("\"value\":{\"value\":200.0"));
+
+  const json m = sync_json(mueang);
+  CHECK(m["hub_restored"] == true);
+  CHECK(m["resent"].get<int64_t>() > 0);
+  mueang.ok(figure("knowledge", "400"));
+  mueang.ok({"sync"});
+  const json p = sync_json(province);  // wrote nothing: found from its cursor's run
+  CHECK(p["hub_restored"] == true);
+  const json a = sync_json(maemo);
+  CHECK(a["hub_restored"] == true);
+  CHECK(a["resent"].get<int64_t>() > 0);
+  for (const ClientProcess* c : {&maemo, &mueang, &province}) {
+    const json st = c->status();
+    CHECK(st["last_error"] == "");
+    CHECK(st["hub_restored_ms"].is_number());
+    CHECK_THAT(c->cli({"status"}).out, Catch::Contains("restored from an older copy"));
+  }
+  settle(hub);
+  for (const ClientProcess* c : {&maemo, &mueang, &province}) c->ok({"sync"});
+  hub.stop(SIGTERM);
+
+  // Every acknowledged value is at the hub again, and all replicas agree.
+  const std::string maemo_state = hub_export(hub, "5202"), mueang_state = hub_export(hub, "5201");
+  CHECK_THAT(maemo_state, Catch::Contains("\"value\":{\"value\":200.0"));
+  CHECK_THAT(maemo_state, Catch::Contains("\"value\":{\"value\":210.0"));
+  CHECK_THAT(mueang_state, Catch::Contains("\"value\":{\"value\":300.0"));
+  CHECK_THAT(mueang_state, Catch::Contains("\"value\":{\"value\":400.0"));
+  CHECK(maemo.exported() == maemo_state);
+  CHECK(mueang.exported() == mueang_state);
+  CHECK(province.exported() == hub_export(hub));
+  RunResult audit = hub.cli({"audit"});
+  CHECK_THAT(audit.out, Catch::Contains("hub_restore_detected"));
+}
+
+TEST_CASE(
     "e2e sync faults: concurrent offline edits of one figure end as the value in use and a "
     "recorded conflict, whichever office syncs first",
     "[e2e][conflict]") {

@@ -177,7 +177,7 @@ TEST_CASE("store: a push batch is applied exactly once", "[store]") {
   CHECK(*hub->device_progress("dev1") == 3);
 }
 
-TEST_CASE("store: a reused change number with a newer change is refused, not taken for a repeat",
+TEST_CASE("store: a reused change number with another change is a fork, not taken for a repeat",
           "[store]") {
   // A copied or restored data folder numbers its changes again from where the copy was taken.
   FakeClock clock(kT0);
@@ -198,22 +198,23 @@ TEST_CASE("store: a reused change number with a newer change is refused, not tak
   CHECK((*repeat)[0].kind == MutationResult::Kind::kDuplicate);
   CHECK((*repeat)[1].kind == MutationResult::Kind::kDuplicate);
 
-  // The copy writes new figures under numbers 2 and (a field the hub never saw) 1.
-  std::vector<Mutation> copy = {
-      {1, change(id, "collected", "9", Hlc::from_parts(kT0 + 1000, 0), "dev1")},
-      {2, change(id, "value", "7777", Hlc::from_parts(kT0 + 1000, 1), "dev1")},
-      {3, change(id, "updated", "1", Hlc::from_parts(kT0 + 1000, 2), "dev1")},
-  };
-  auto r = hub->accept_push("dev1", copy, nullptr);
-  REQUIRE(r.ok());
-  for (int i = 0; i < 2; ++i) {
-    CHECK((*r)[i].kind == MutationResult::Kind::kRejected);
-    CHECK((*r)[i].reason.code() == Code::kAlreadyExists);
-    CHECK_THAT((*r)[i].reason.message(), Catch::Contains("copy or a restored backup"));
+  // The copy writes new figures under numbers 2 and (a field the hub never saw) 1, older (and
+  // newer) than the original's: the whole push is refused as a fork, nothing of it applied.
+  for (int64_t when : {kT0 - 1000, kT0 + 1000}) {
+    std::vector<Mutation> copy = {
+        {1, change(id, "collected", "9", Hlc::from_parts(when, 0), "dev1")},
+        {2, change(id, "value", "7777", Hlc::from_parts(when, 1), "dev1")},
+        {3, change(id, "updated", "1", Hlc::from_parts(when, 2), "dev1")},
+    };
+    auto r = hub->accept_push("dev1", copy, nullptr);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kDeviceForked);
+    CHECK_THAT(r.status().message(), Catch::Contains("copy of another"));
+    CHECK((*hub->get_field("measurement", id, "value"))->value == "100");  // nothing overwritten
+    CHECK(!hub->get_field("measurement", id, "collected")->has_value());
+    CHECK(!hub->get_field("measurement", id, "updated")->has_value());
+    CHECK(*hub->device_progress("dev1") == 2);
   }
-  CHECK((*r)[2].kind == MutationResult::Kind::kApplied);  // a new number is taken as usual
-  CHECK((*hub->get_field("measurement", id, "value"))->value == "100");  // nothing overwritten
-  CHECK(!hub->get_field("measurement", id, "collected")->has_value());
   // The original's own repeat of number 1 is still a repeat: its verdict was not filed.
   auto again = hub->accept_push("dev1", {original[0]}, nullptr);
   REQUIRE(again.ok());

@@ -331,8 +331,7 @@ App::App(GuiOptions opts, GLFWwindow* w)
 App::~App() = default;
 
 void App::start_workers() {
-  StoreOptions store{config->store_path()};
-  store.max_drift_ms = config->max_drift_ms;
+  const StoreOptions store = config->store_options();
   store_worker_ = std::make_unique<StoreWorker>(store, process_clock());
   if (options.screenshot.empty() || options.live) {  // the test mode connects only when --live
     SyncWorkerOptions o;
@@ -340,6 +339,13 @@ void App::start_workers() {
     o.token = config->token;
     const ClientConfig cfg = *config;
     o.make_transport = [cfg] { return make_curl_transport({cfg.hub_url, cfg.ca_file()}); };
+    // A copied folder became a device of its own: keep its token (the sync thread's own copy).
+    o.sync.on_forked = [cfg](const std::string&, const std::string& token, int64_t expires_ms) {
+      ClientConfig next = cfg;
+      next.token = token;
+      next.token_expires_ms = expires_ms;
+      return save_client_config(next);
+    };
     o.on_change = [] { glfwPostEmptyEvent(); };
     sync_ = std::make_unique<SyncWorker>(o);
     sync_->start();

@@ -89,10 +89,7 @@ struct Client {
   static Result<Client> open(const std::string& data) {
     auto config = load_client_config(data);
     if (!config.ok()) return config.status();
-    StoreOptions options;
-    options.path = config->store_path();
-    options.max_drift_ms = config->max_drift_ms;
-    auto store = Store::open(options, process_clock());
+    auto store = Store::open(config->store_options(), process_clock());
     if (!store.ok()) return store.status();
     return Client{*config, std::move(store).value()};
   }
@@ -132,7 +129,13 @@ void print_progress(const SyncProgress& p) {
 int run_sync(Client& c, bool as_json, bool quiet) {
   quiet = quiet || !isatty(STDERR_FILENO);  // the progress line is for a person at a terminal
   auto transport = c.transport();
-  SyncEngine engine(*c.store, *transport, c.config.token);
+  SyncOptions options;
+  options.on_forked = [&c](const std::string&, const std::string& token, int64_t expires_ms) {
+    c.config.token = token;
+    c.config.token_expires_ms = expires_ms;
+    return save_client_config(c.config);
+  };
+  SyncEngine engine(*c.store, *transport, c.config.token, options);
   auto stats =
       engine.sync_once(quiet ? std::function<void(const SyncProgress&)>{} : print_progress);
   if (!quiet) std::cerr << "\n";
@@ -142,9 +145,16 @@ int run_sync(Client& c, bool as_json, bool quiet) {
   }
   (void)c.store->set_meta("last_error", "");
   if (as_json) {
-    std::cout << json{{"pushed", stats->pushed},       {"rejected", stats->rejected},
-                      {"pulled", stats->pulled},       {"cursor", stats->cursor},
-                      {"restamped", stats->restamped}, {"requeued", stats->requeued}}
+    std::cout << json{{"pushed", stats->pushed},
+                      {"rejected", stats->rejected},
+                      {"pulled", stats->pulled},
+                      {"cursor", stats->cursor},
+                      {"restamped", stats->restamped},
+                      {"requeued", stats->requeued},
+                      {"hub_restored", stats->hub_restored},
+                      {"resent", stats->resent},
+                      {"forked_from", stats->forked_from},
+                      {"device_id", c.store->device_id()}}
                      .dump()
               << "\n";
   } else {
@@ -158,6 +168,16 @@ int run_sync(Client& c, bool as_json, bool quiet) {
                                               " of them had been refused for the clock)"
                                         : std::string())
                 << "\n";
+    }
+    if (!stats->forked_from.empty()) {
+      std::cout << "this data folder is a copy of another that syncs as device "
+                << stats->forked_from << ": it is now device " << c.store->device_id()
+                << " of the same account, and what it had not sent was sent as that device\n";
+    }
+    if (stats->hub_restored) {
+      std::cout << "the hub had been restored from an older copy: " << stats->resent
+                << " change(s) of this computer were sent again and everything was pulled "
+                   "again\n";
     }
     if (stats->rejected > 0) {
       std::cout << stats->rejected
@@ -232,7 +252,12 @@ int run_status(Client& c, bool as_json) {
   auto last = c.store->get_meta("last_sync_ms");
   auto last_error = c.store->get_meta("last_error");
   auto rejected = c.store->rejected();
-  if (!pending.ok() || !pending_rows.ok() || !cursor.ok() || !last.ok() || !rejected.ok()) {
+  auto restored_ms = c.store->get_meta("hub_restored_ms");
+  auto resent = c.store->get_meta("hub_restored_resent");
+  auto forked_from = c.store->get_meta("forked_from");
+  auto forked_ms = c.store->get_meta("forked_ms");
+  if (!pending.ok() || !pending_rows.ok() || !cursor.ok() || !last.ok() || !rejected.ok() ||
+      !restored_ms.ok() || !resent.ok() || !forked_from.ok() || !forked_ms.ok()) {
     return fail(Status(Code::kIo, "cannot read the local store"));
   }
   auto transport = make_curl_transport({c.config.hub_url, c.config.ca_file(), 2000, 3000});
@@ -259,7 +284,11 @@ int run_status(Client& c, bool as_json) {
            {"last_sync_ms", last->empty() ? json() : json(std::stoll(*last))},
            {"last_error", *last_error},
            {"cursor", *cursor},
-           {"rejected", rej}};
+           {"rejected", rej},
+           {"hub_restored_ms", restored_ms->empty() ? json() : json(std::stoll(*restored_ms))},
+           {"hub_restored_resent", resent->empty() ? json() : json(std::stoll(*resent))},
+           {"forked_from", forked_from->empty() ? json() : json(*forked_from)},
+           {"forked_ms", forked_ms->empty() ? json() : json(std::stoll(*forked_ms))}};
   if (as_json) {
     std::cout << out.dump() << "\n";
     return 0;
@@ -274,6 +303,16 @@ int run_status(Client& c, bool as_json) {
             << "\n"
             << "cursor: " << *cursor << "\n";
   if (!last_error->empty()) std::cout << "last error: " << *last_error << "\n";
+  if (!restored_ms->empty()) {
+    std::cout << "the hub was restored from an older copy; found "
+              << format_date(thai_date(std::stoll(*restored_ms))) << ", " << *resent
+              << " change(s) of this computer sent again\n";
+  }
+  if (!forked_from->empty()) {
+    std::cout << "this data folder was found to be a copy of device " << *forked_from << " on "
+              << format_date(thai_date(std::stoll(*forked_ms)))
+              << "; it became a device of its own\n";
+  }
   if (!rej.empty()) {
     std::cout << rej.size()
               << " change(s) refused by the hub; correct the cause, then `lwc-client retry` "

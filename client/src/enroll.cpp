@@ -27,7 +27,7 @@ Result<ClientConfig> enroll(const EnrollRequest& req) {
     fs::copy_file(req.ca_file, config.ca_file(), fs::copy_options::overwrite_existing, ec);
     if (ec) return Status(Code::kIo, "cannot read the hub CA " + req.ca_file + ": " + ec.message());
   }
-  auto store = Store::open({config.store_path()}, process_clock());
+  auto store = Store::open(config.store_options(), process_clock());
   if (!store.ok()) return store.status();
   auto transport = make_curl_transport({req.hub_url, config.ca_file(), req.connect_timeout_ms});
   json body{{"user", req.user},

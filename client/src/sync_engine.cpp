@@ -4,10 +4,15 @@
 #include <memory>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
+#include "lwc/id.h"
 #include "lwc/protocol.h"
 #include "lwc/sync.h"
 
 namespace lwc::client {
+
+using json = nlohmann::json;
 
 Status SyncEngine::http_error(const HttpResponse& r, const char* what) {
   auto body = protocol::parse_json(r.body);
@@ -84,8 +89,17 @@ Status SyncEngine::push_all(SyncStats& stats,
       continue;
     }
     if (r->status != 200) return http_error(*r, "push");
-    auto results = protocol::parse_push_response(r->body);
+    int64_t hub_last = 0;
+    auto results = protocol::parse_push_response(r->body, &hub_last);
     if (!results.ok()) return results.status();
+    if (!results->empty() && results->front().counter == batch.front().counter &&
+        results->front().kind == MutationResult::Kind::kRejected &&
+        results->front().reason.code() == Code::kConflict && hub_last < batch.front().counter - 1) {
+      // The hub acknowledged everything before the outbox, and now holds less.
+      return restored(hub_last, "the hub's last change of this device is " +
+                                    std::to_string(hub_last) + ", it had acknowledged " +
+                                    std::to_string(batch.front().counter - 1));
+    }
     LWC_RETURN_IF_ERROR(apply_push_results(store_, *results));
     int64_t progressed = 0;
     for (const MutationResult& m : *results) {
@@ -123,6 +137,10 @@ Status SyncEngine::pull_all(SyncStats& stats,
   auto stored = store_.pull_cursor();
   if (!stored.ok()) return stored.status();
   int64_t cursor = *stored;
+  auto epoch = store_.pull_epoch();
+  if (!epoch.ok()) return epoch.status();
+  auto acknowledged = store_.acknowledged_counter();
+  if (!acknowledged.ok()) return acknowledged.status();
   bool restarted = false;
   std::future<Status> merging;    // pages being merged
   std::vector<PullPage> waiting;  // pages fetched since that merge began
@@ -138,15 +156,26 @@ Status SyncEngine::pull_all(SyncStats& stats,
   const std::string limit =
       options_.pull_page ? "&limit=" + std::to_string(options_.pull_page) : std::string();
   while (true) {
-    auto r = transport_.request(
-        "GET",
-        "/v1/pull?after=" + std::to_string(cursor) + limit + "&pending=" + std::to_string(*pending),
-        "", token_);
+    // The epoch names the hub's run the cursor was read in (only for the cursor it came with).
+    const std::string run =
+        cursor == *stored && cursor > 0 && !epoch->empty() ? "&epoch=" + *epoch : std::string();
+    auto r = transport_.request("GET",
+                                "/v1/pull?after=" + std::to_string(cursor) + limit + run +
+                                    "&pending=" + std::to_string(*pending),
+                                "", token_);
     if (!r.ok()) {
       LWC_RETURN_IF_ERROR(merged());
       return r.status();
     }
-    if (r->status == 409 && cursor > 0 && !restarted) {  // the hub is behind our cursor
+    if (r->status == 409) {
+      auto body = protocol::parse_json(r->body);
+      if (body.ok() && body->is_object() && body->value("code", "") == "hub_restored" &&
+          body->contains("last_counter") && (*body)["last_counter"].is_number_integer()) {
+        LWC_RETURN_IF_ERROR(merged());
+        return restored((*body)["last_counter"].get<int64_t>(), body->value("message", ""));
+      }
+    }
+    if (r->status == 409 && cursor > 0 && !restarted) {  // an older hub behind our cursor
       restarted = true;
       LWC_RETURN_IF_ERROR(merged());
       waiting.clear();
@@ -163,6 +192,13 @@ Status SyncEngine::pull_all(SyncStats& stats,
     if (!parsed.ok()) {
       LWC_RETURN_IF_ERROR(merged());
       return parsed.status();
+    }
+    if (parsed->last_counter >= 0 && parsed->last_counter < *acknowledged) {
+      LWC_RETURN_IF_ERROR(merged());
+      return restored(parsed->last_counter, "the hub's last change of this device is " +
+                                                std::to_string(parsed->last_counter) +
+                                                ", it had acknowledged " +
+                                                std::to_string(*acknowledged));
     }
     const bool more = parsed->more;
     stats.pulled += static_cast<int64_t>(parsed->changes.size());
@@ -181,6 +217,45 @@ Status SyncEngine::pull_all(SyncStats& stats,
   }
 }
 
+Status SyncEngine::restored(int64_t hub_last_counter, const std::string& why) {
+  hub_last_counter_ = hub_last_counter;
+  return Status(Code::kHubRestored, "the hub was restored from an older copy (" + why + ")");
+}
+
+Status SyncEngine::repair_restored_hub(SyncStats& stats) {
+  auto resent = store_.requeue_own(hub_last_counter_ + 1);
+  if (!resent.ok()) return resent.status();
+  stats.hub_restored = true;
+  stats.resent += *resent;
+  LWC_RETURN_IF_ERROR(store_.set_meta("hub_restored_ms", std::to_string(store_.clock().now_ms())));
+  return store_.set_meta("hub_restored_resent", std::to_string(*resent));
+}
+
+Status SyncEngine::fork(SyncStats& stats) {
+  const std::string device = new_id();
+  auto r =
+      transport_.request("POST", "/v1/devices/fork", json{{"device_id", device}}.dump(), token_);
+  if (!r.ok()) return r.status();
+  if (r->status != 200) return http_error(*r, "fork");
+  auto body = protocol::parse_json(r->body);
+  if (!body.ok()) return body.status();
+  if (!body->is_object() || !(*body)["token"].is_string() ||
+      !(*body)["expires_ms"].is_number_integer()) {
+    return Status(Code::kUnavailable, "fork: the hub's answer has no token");
+  }
+  const std::string old = store_.device_id();
+  // The store first: a crash before the token is kept leaves an orphan device id at the hub, and
+  // the next sync forks again.
+  auto queued = store_.become_device(device);
+  if (!queued.ok()) return queued.status();
+  token_ = (*body)["token"].get<std::string>();
+  if (options_.on_forked) {
+    LWC_RETURN_IF_ERROR(options_.on_forked(device, token_, (*body)["expires_ms"].get<int64_t>()));
+  }
+  stats.forked_from = old;
+  return {};
+}
+
 Result<SyncStats> SyncEngine::sync_once(const std::function<void(const SyncProgress&)>& progress) {
   SyncStats stats;
   const int64_t drift = store_.hlc().max_drift_ms();
@@ -191,8 +266,23 @@ Result<SyncStats> SyncEngine::sync_once(const std::function<void(const SyncProgr
   if (!restamp.ok()) return restamp.status();
   stats.restamped = restamp->restamped;
   stats.requeued = restamp->requeued;
-  LWC_RETURN_IF_ERROR(push_all(stats, progress));
-  LWC_RETURN_IF_ERROR(pull_all(stats, progress));
+  bool repaired = false, forked = false;
+  while (true) {
+    Status s = push_all(stats, progress);
+    if (s.ok()) s = pull_all(stats, progress);
+    if (s.code() == Code::kHubRestored && !repaired) {
+      repaired = true;
+      LWC_RETURN_IF_ERROR(repair_restored_hub(stats));
+      continue;
+    }
+    if (s.code() == Code::kDeviceForked && !forked) {
+      forked = true;
+      LWC_RETURN_IF_ERROR(fork(stats));
+      continue;
+    }
+    LWC_RETURN_IF_ERROR(s);
+    break;
+  }
   LWC_RETURN_IF_ERROR(store_.set_meta("last_sync_ms", std::to_string(store_.clock().now_ms())));
   return stats;
 }

@@ -158,7 +158,7 @@ Status SyncWorker::hold_stream(Store& store, SyncEngine& engine, Transport& stre
   int64_t next_safety_round = now() + options_.stream_round_interval_ms;
   publish([](SyncState& s) { s.streaming = true; });
   Status s = stream.stream(
-      "/v1/events", options_.token,
+      "/v1/events", engine.token(),
       [&](std::string_view chunk) {
         bool announced = false;
         for (const SseEvent& e : parser.feed(chunk)) {

@@ -194,6 +194,42 @@ Result<LoginResult> Accounts::login(const std::string& user, const std::string& 
   return out;
 }
 
+Result<LoginResult> Accounts::fork_device(const Session& from, const std::string& device_id) {
+  if (!is_valid_id(device_id)) {
+    return Status(Code::kInvalidArgument, "device_id must be 32 lower-case hex digits");
+  }
+  const int64_t now = clock_.now_ms();
+  std::lock_guard lock(mu_);
+  auto existing = db_.prepare("SELECT 1 FROM devices WHERE device_id=?1");
+  if (!existing.ok()) return existing.status();
+  existing->bind(1, device_id);
+  if (existing->step()) return Status(Code::kAlreadyExists, "that device id is enrolled already");
+  if (!existing->last_status().ok()) return existing->last_status();
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  auto dev = db_.prepare(
+      "INSERT INTO devices(device_id,user,name,client_version,enrolled_ms,last_seen_ms) "
+      "SELECT ?1, user, name || ' (copy)', client_version, ?3, ?3 FROM devices WHERE device_id=?2");
+  if (!dev.ok()) return dev.status();
+  dev->bind(1, device_id).bind(2, from.device_id).bind(3, now);
+  LWC_RETURN_IF_ERROR(dev->run());
+  if (db_.changes() != 1) return Status(Code::kNotFound, "the device to fork is not enrolled");
+  LWC_RETURN_IF_ERROR(audit_locked(from.principal.user, device_id, "device_forked",
+                                   nlohmann::json{{"from", from.device_id}}.dump()));
+  LoginResult out;
+  out.token = random_hex(32);
+  out.expires_ms = now + ttl_ms_;
+  auto tok = db_.prepare(
+      "INSERT INTO tokens(hash,user,device_id,issued_ms,expires_ms) VALUES(?1,?2,?3,?4,?5)");
+  if (!tok.ok()) return tok.status();
+  tok->bind(1, token_hash(out.token)).bind(2, from.principal.user).bind(3, device_id).bind(4, now);
+  tok->bind(5, out.expires_ms);
+  LWC_RETURN_IF_ERROR(tok->run());
+  LWC_RETURN_IF_ERROR(txn.commit());
+  out.principal = from.principal;
+  return out;
+}
+
 Result<Session> Accounts::authenticate(const std::string& bearer_token) {
   std::lock_guard lock(mu_);
   auto st = db_.prepare(

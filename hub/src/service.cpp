@@ -5,6 +5,7 @@
 #include <set>
 
 #include "lwc/gzip.h"
+#include "lwc/id.h"
 #include "lwc/model.h"
 #include "lwc/protocol.h"
 #include "lwc/sync.h"
@@ -31,6 +32,8 @@ int http_status(Code code) {
       return 404;
     case Code::kAlreadyExists:
     case Code::kConflict:
+    case Code::kHubRestored:
+    case Code::kDeviceForked:
       return 409;
     case Code::kTooLarge:
       return 413;
@@ -170,6 +173,10 @@ Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, co
   service->rules_reader_ = std::move(reader).value();
   service->pull_reader_ = std::move(puller).value();
   service->status_feed_ = std::make_unique<StatusFeed>(service->events_, config.web.debounce_ms);
+  // A new segment per run: a cursor read in a run this file does not hold (it was restored from
+  // an older copy) is told apart from one it does (docs/protocol.md, epochs).
+  auto segment = service->store_->open_segment();
+  if (!segment.ok()) return segment.status();
   LWC_RETURN_IF_ERROR(service->publish_rules_setting());
   return service;
 }
@@ -253,8 +260,9 @@ Response HubService::route(const Request& r) {
     if (auto page = web(r, path)) return std::move(*page);
 
     static const std::set<std::pair<std::string, std::string>> kAuthed = {
-        {"POST", "/v1/logout"},   {"GET", "/v1/me"},     {"POST", "/v1/push"}, {"GET", "/v1/pull"},
-        {"GET", "/v1/conflicts"}, {"GET", "/v1/events"}, {"GET", "/v1/fleet"}};
+        {"POST", "/v1/logout"}, {"GET", "/v1/me"},           {"POST", "/v1/push"},
+        {"GET", "/v1/pull"},    {"GET", "/v1/conflicts"},    {"GET", "/v1/events"},
+        {"GET", "/v1/fleet"},   {"POST", "/v1/devices/fork"}};
     if (!kAuthed.count({r.method, path})) {
       return error_response(Status(Code::kNotFound, "no endpoint " + r.method + " " + path));
     }
@@ -267,6 +275,7 @@ Response HubService::route(const Request& r) {
     if (path == "/v1/pull") return pull(r, *session);
     if (path == "/v1/conflicts") return conflicts(*session);
     if (path == "/v1/fleet") return fleet(*session);
+    if (path == "/v1/devices/fork") return fork_device(r, *session);
     return error_response(
         Status(Code::kUnsupported, "/v1/events is a stream; the server answers it, not handle()"));
   } catch (const std::exception& e) {  // a broken invariant: answer, log, keep serving
@@ -307,6 +316,29 @@ Response HubService::login(const Request& r) {
                             {"district", p.district},
                             {"hub_time_ms", clock_.now_ms()},
                             {"max_drift_ms", config_.max_drift_s * 1000}});
+}
+
+// A copy of a data folder was found pushing as its original's device (device_forked): the copy
+// enrols as a new device of the same account, with the token it holds instead of a password.
+Response HubService::fork_device(const Request& r, const Session& s) {
+  if (Status st = require_json(r); !st.ok()) return error_response(st);
+  auto body = protocol::parse_json(r.body);
+  if (!body.ok()) return error_response(body.status());
+  const json& j = *body;
+  if (!j.is_object() || j.size() != 1 || !j.contains("device_id") || !j["device_id"].is_string()) {
+    return error_response(
+        Status(Code::kInvalidArgument, "fork needs exactly one string member 'device_id'"));
+  }
+  auto result = accounts_->fork_device(s, j["device_id"].get<std::string>());
+  if (!result.ok()) return error_response(result.status());
+  const Principal& p = result->principal;
+  return json_response(json{{"token", result->token},
+                            {"expires_ms", result->expires_ms},
+                            {"device_id", j["device_id"]},
+                            {"forked_from", s.device_id},
+                            {"user", p.user},
+                            {"role", role_name(p.role)},
+                            {"district", p.district}});
 }
 
 Response HubService::logout(const Request& r) {
@@ -386,21 +418,53 @@ Response HubService::pull(const Request& r, const Session& s) {
     std::lock_guard lock(reports_mu_);
     reports_[s.device_id] = {*pending, clock_.now_ms()};
   }
+  const auto epoch = query.find("epoch");
+  if (epoch != query.end() && !is_valid_id(epoch->second)) {
+    return error_response(
+        Status(Code::kMalformed, "query parameter 'epoch' must be 32 hex digits"));
+  }
   Result<PullPage> page = Status(Code::kInternal, "unset");
   {
     std::lock_guard lock(pull_mu_);
     auto last = pull_reader_->committed_seq();
     if (!last.ok()) return error_response(last.status());
-    if (*after > *last) {  // e.g. the hub was restored from an older copy: never skip silently
-      return error_response(Status(Code::kConflict, "cursor " + std::to_string(*after) +
-                                                        " is ahead of this hub (last change " +
-                                                        std::to_string(*last) +
-                                                        "); pull again from 0"));
+    auto progress = pull_reader_->device_progress(s.device_id);
+    if (!progress.ok()) return error_response(progress.status());
+    // A cursor beyond the last change, or read in a run this file never had: the hub was
+    // restored from an older copy. Never skip silently: the client pulls again from 0 and sends
+    // again what it wrote (last_counter says from which counter on).
+    std::string restored;
+    if (*after > *last) {
+      restored = "cursor " + std::to_string(*after) + " is ahead of this hub (last change " +
+                 std::to_string(*last) + ")";
+    } else if (*after > 0 && epoch != query.end()) {
+      auto expected = pull_reader_->segment_of(*after);
+      if (!expected.ok()) return error_response(expected.status());
+      if (*expected != epoch->second) {
+        restored = "cursor " + std::to_string(*after) + " was read in a run of the hub (" +
+                   epoch->second.substr(0, 12) + ") that this copy of its data does not hold";
+      }
+    }
+    if (!restored.empty()) {
+      (void)accounts_->audit(s.principal.user, s.device_id, "hub_restore_detected", restored);
+      Status why(Code::kHubRestored,
+                 restored + ": this hub was restored from an older copy; pull again from 0");
+      Response r = error_response(why);
+      json body = protocol::error_body(why);
+      body["last_counter"] = *progress;
+      r.body = body.dump();
+      return r;
     }
     // A device holds every version it wrote (it writes to its own store before it pushes), so its
     // own versions are never sent back to it.
     page = read_pull_page(*pull_reader_, *after, read_filter(s.principal),
                           static_cast<size_t>(*limit), s.device_id);
+    if (page.ok()) {
+      auto segment = pull_reader_->segment_of(page->next_cursor);
+      if (!segment.ok()) return error_response(segment.status());
+      page->epoch = *segment;
+      page->last_counter = *progress;
+    }
   }
   if (!page.ok()) return error_response(page.status());
   Response out;

@@ -162,9 +162,11 @@ class ListReader {
     if (!list_seen)
       return Status(Code::kInvalidArgument, std::string("body.") + list_ + " is missing");
     LWC_RETURN_IF_ERROR(check_required("body", top_, present));
+    top_present_ = present;
     return {};
   }
   const Token& top(size_t i) const { return top_tokens_[i]; }
+  bool present_top(size_t i) const { return top_present_ & (1u << i); }
 
  private:
   static Status refuse(const std::string& where, std::string_view key, const char* why) {
@@ -282,6 +284,7 @@ class ListReader {
   size_t max_items_;
   ItemFn on_item_;
   std::vector<Token> top_tokens_, item_tokens_;
+  uint32_t top_present_ = 0;
 };
 
 // The members a change has in every list (indices kTable..kBase), then the message's own.
@@ -382,6 +385,14 @@ std::string pull_response(const PullPage& page) {
   out += page.more ? "true" : "false";
   out += ",\"next_cursor\":";
   json_text::append_int(out, page.next_cursor);
+  if (!page.epoch.empty()) {
+    out += ",\"epoch\":";
+    out += json(page.epoch).dump();
+  }
+  if (page.last_counter >= 0) {
+    out += ",\"last_counter\":";
+    json_text::append_int(out, page.last_counter);
+  }
   out += '}';
   return out;
 }
@@ -416,7 +427,8 @@ Result<std::vector<Mutation>> parse_push_request(std::string_view body, const st
   return out;
 }
 
-Result<std::vector<MutationResult>> parse_push_response(std::string_view body) {
+Result<std::vector<MutationResult>> parse_push_response(std::string_view body,
+                                                        int64_t* last_counter) {
   enum : size_t { kCounter, kStatus, kCode, kMessage };
   static constexpr Member kItem[] = {{"counter", Want::kInt},
                                      {"status", Want::kString},
@@ -446,6 +458,7 @@ Result<std::vector<MutationResult>> parse_push_response(std::string_view body) {
         return {};
       });
   LWC_RETURN_IF_ERROR(reader.read(body));
+  if (last_counter) *last_counter = reader.top(0).integer;
   return out;
 }
 
@@ -454,7 +467,10 @@ Result<PullPage> parse_pull_response(std::string_view body) {
       kChangeMembers[0], kChangeMembers[1],   kChangeMembers[2],
       kChangeMembers[3], kChangeMembers[4],   kChangeMembers[5],
       kChangeMembers[6], {"seq", Want::kInt}, {"device", Want::kString}};
-  static constexpr Member kTop[] = {{"next_cursor", Want::kInt}, {"more", Want::kBool}};
+  static constexpr Member kTop[] = {{"next_cursor", Want::kInt},
+                                    {"more", Want::kBool},
+                                    {"epoch", Want::kString, false},
+                                    {"last_counter", Want::kInt, false}};
   PullPage page;
   ListReader reader("changes", kTop, kItem, SIZE_MAX, "page",
                     [&](size_t i, std::vector<Token>& t, uint32_t) -> Status {
@@ -468,6 +484,8 @@ Result<PullPage> parse_pull_response(std::string_view body) {
   LWC_RETURN_IF_ERROR(reader.read(body));
   page.next_cursor = reader.top(0).integer;
   page.more = reader.top(1).boolean;
+  page.epoch = reader.top(2).text;
+  page.last_counter = reader.present_top(3) ? reader.top(3).integer : -1;
   return page;
 }
 

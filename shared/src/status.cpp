@@ -36,6 +36,10 @@ const char* code_name(Code code) {
       return "disk_full";
     case Code::kUnavailable:
       return "unavailable";
+    case Code::kHubRestored:
+      return "hub_restored";
+    case Code::kDeviceForked:
+      return "device_forked";
     case Code::kInternal:
       return "internal";
   }

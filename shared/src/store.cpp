@@ -65,6 +65,16 @@ CREATE TABLE lineage(
   base INTEGER NOT NULL,
   PRIMARY KEY(row_key, field, hlc, device)) WITHOUT ROWID;
 )sql",
+    // v5 (hub): the runs of the hub process, each a random token over the seqs from first_seq on,
+    // so
+    // a cursor names the run it was read in and a hub restored from an older copy (whose seq moves
+    // on from the copy's) can tell a cursor from a run it never had (docs/protocol.md, epoch)
+    R"sql(
+CREATE TABLE segments(
+  id INTEGER PRIMARY KEY, token TEXT NOT NULL, first_seq INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL);
+INSERT INTO segments(token, first_seq, started_ms) VALUES(lower(hex(randomblob(16))), 0, 0);
+)sql",
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion);
 
@@ -291,6 +301,24 @@ Result<Store::FieldLookup> Store::lookup(const Change& c) {
   }
   if (!s.ok()) return s;
   return out;
+}
+
+Result<bool> Store::knows_version(const Change& c) {
+  auto found = lookup(c);
+  if (!found.ok()) return found.status();
+  if (found->row_key == 0) return false;
+  const FieldVersion& v = c.version;
+  if (found->current && found->current->hlc == v.hlc && found->current->device == v.device) {
+    return true;
+  }
+  if (schema_version_ < 4) return false;
+  get_lineage_.bind(1, found->row_key).bind_ref(2, c.field).bind(3, v.hlc.packed);
+  bool known = false;
+  while (get_lineage_.step()) known |= get_lineage_.col_view(0) == v.device;
+  Status s = get_lineage_.last_status();
+  get_lineage_.reset();
+  if (!s.ok()) return s;
+  return known;
 }
 
 Status Store::keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v) {
@@ -601,13 +629,14 @@ Result<Store::Restamp> Store::restamp_ahead_of(int64_t bound_ms) {
   return out;
 }
 
-Status Store::apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor) {
+Status Store::apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor,
+                           const std::string& epoch) {
   return apply_pulled(
-      changes.size(), [&](size_t i) -> const Change& { return changes[i]; }, new_cursor);
+      changes.size(), [&](size_t i) -> const Change& { return changes[i]; }, new_cursor, epoch);
 }
 
 Status Store::apply_pulled(size_t n, const std::function<const Change&(size_t)>& at,
-                           std::optional<int64_t> new_cursor) {
+                           std::optional<int64_t> new_cursor, const std::string& epoch) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
   LWC_RETURN_IF_ERROR(txn.status());
@@ -625,11 +654,24 @@ Status Store::apply_pulled(size_t n, const std::function<const Change&(size_t)>&
       s = current.status();
     else if (*new_cursor > *current)
       s = set_meta("pull_cursor", std::to_string(*new_cursor));
+    if (s.ok() && !epoch.empty() && *new_cursor >= *current) s = set_meta("pull_epoch", epoch);
   }
   if (s.ok()) s = persist_clock();
   if (s.ok()) s = txn.commit();
   if (!s.ok()) next_seq_ = seq_before;
   return s;
+}
+
+Result<int64_t> Store::acknowledged_counter() {
+  auto st = db_.prepare("SELECT min(counter) FROM outbox");
+  if (!st.ok()) return st.status();
+  if (!st->step()) return db_.error("read outbox");
+  const bool empty = st->col_is_null(0);
+  const int64_t first = st->col_int(0);
+  auto next = get_meta("next_counter");
+  if (!next.ok()) return next.status();
+  if (!empty) return first - 1;
+  return next->empty() ? int64_t{0} : std::stoll(*next) - 1;
 }
 
 Result<int64_t> Store::pull_cursor() {
@@ -676,21 +718,18 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
         r.kind = MutationResult::Kind::kRejected;
         r.reason = Status(protocol::code_from_name(earlier->col_view(0)), earlier->col_text(1));
       } else {
-        // A true repeat left its version here, or one that superseded it (a newer clock). A version
-        // newer than what is stored, under a number already taken, is another change: the device's
-        // data folder was copied or restored from a backup and numbers its changes again. Refused
-        // (and so kept at the client with the reason), not dropped as a repeat. Not filed in
-        // push_rejections: the number belongs to the original's change.
-        auto found = lookup(m.change);
-        if (!found.ok()) return fail(found.status());
-        if (!found->current || found->current->hlc < m.change.version.hlc) {
-          r.kind = MutationResult::Kind::kRejected;
-          r.reason = Status(
-              Code::kAlreadyExists,
-              "change number " + std::to_string(m.counter) +
-                  " of this device was already used for another change: this data folder is a "
-                  "copy or a restored backup. Enter the figure on the enrolled computer, or ask "
-                  "the administrator to enrol this one as a new device");
+        // A true repeat left its version here: current, or in the lineage (superseded, or stale on
+        // arrival). A version the hub never had, under a number already taken, is another change:
+        // a second data folder (a copy, or a restored backup of the client) numbers its changes as
+        // this device. The whole push is refused; the client becomes a new device and sends them
+        // again (Store::become_device), so neither folder's work is dropped as a repeat.
+        auto known = knows_version(m.change);
+        if (!known.ok()) return fail(known.status());
+        if (!*known) {
+          return fail(Status(Code::kDeviceForked,
+                             "change number " + std::to_string(m.counter) + " of device " + device +
+                                 " was already used for another change: this data "
+                                 "folder is a copy of another that syncs as the same device"));
         }
       }
     } else if (m.counter != last + 1) {
@@ -733,6 +772,116 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
   if (s.ok()) s = txn.commit();
   if (!s.ok()) return fail(s);
   return results;
+}
+
+Result<std::string> Store::open_segment() {
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
+  const std::string token = new_id();
+  auto st = db_.prepare("INSERT INTO segments(token,first_seq,started_ms) VALUES(?1,?2,?3)");
+  if (!st.ok()) return st.status();
+  st->bind(1, token).bind(2, next_seq_).bind(3, clock_.now_ms());
+  LWC_RETURN_IF_ERROR(st->run());
+  LWC_RETURN_IF_ERROR(txn.commit());
+  return token;
+}
+
+Result<std::string> Store::segment_of(int64_t seq) {
+  auto st = db_.prepare(
+      "SELECT token FROM segments WHERE first_seq<=?1 ORDER BY first_seq DESC, id DESC LIMIT 1");
+  if (!st.ok()) return st.status();
+  st->bind(1, seq);
+  std::string token;
+  if (st->step()) token = st->col_text(0);
+  if (!st->last_status().ok()) return st->last_status();
+  return token;
+}
+
+namespace {
+// Moves refused changes numbered from `first` on below every number in use (they keep their
+// order), so renumbered outbox changes that are refused later do not overwrite them.
+Status make_room_in_rejected(sql::Db& db, int64_t first) {
+  auto st = db.prepare(
+      "UPDATE rejected SET counter = counter + (SELECT min(min(counter),0) - max(counter) - 1 "
+      "FROM rejected) WHERE counter >= ?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, first);
+  return st->run();
+}
+}  // namespace
+
+Status Store::rewrite_outbox(const std::vector<Mutation>& queue, int64_t first_counter) {
+  LWC_RETURN_IF_ERROR(db_.exec("DELETE FROM outbox"));
+  LWC_RETURN_IF_ERROR(make_room_in_rejected(db_, first_counter));
+  int64_t counter = first_counter;
+  for (const Mutation& m : queue) {
+    const Change& c = m.change;
+    insert_outbox_.bind(1, counter).bind_ref(2, c.table).bind_ref(3, c.row_id);
+    insert_outbox_.bind_ref(4, c.scope).bind_ref(5, c.field).bind_ref(6, c.version.value);
+    insert_outbox_.bind(7, c.version.hlc.packed).bind(8, c.version.base.packed);
+    LWC_RETURN_IF_ERROR(insert_outbox_.run());
+    ++counter;
+  }
+  LWC_RETURN_IF_ERROR(set_meta("next_counter", std::to_string(counter)));
+  LWC_RETURN_IF_ERROR(set_meta("pull_cursor", "0"));
+  LWC_RETURN_IF_ERROR(set_meta("pull_epoch", ""));
+  next_counter_ = counter;
+  return {};
+}
+
+Result<int64_t> Store::requeue_own(int64_t first_counter) {
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
+  auto st = db_.prepare(
+      "SELECT tbl,row_id,scope,field,value,hlc,base FROM outbox UNION "
+      "SELECT tbl,row_id,scope,field,value,hlc,base FROM field_versions WHERE device=?1 "
+      "ORDER BY 6");
+  if (!st.ok()) return st.status();
+  st->bind(1, device_id_);
+  std::vector<Mutation> queue;
+  while (st->step()) {
+    queue.push_back(
+        Mutation{0, Change{st->col_text(0), st->col_text(1), st->col_text(2), st->col_text(3),
+                           FieldVersion{st->col_text(4), Hlc{st->col_int(5)}, device_id_,
+                                        Hlc{st->col_int(6)}}}});
+  }
+  if (!st->last_status().ok()) return st->last_status();
+  const int64_t counter_before = next_counter_;
+  Status s = rewrite_outbox(queue, first_counter);
+  if (s.ok()) s = txn.commit();
+  if (!s.ok()) {
+    next_counter_ = counter_before;
+    return s;
+  }
+  return static_cast<int64_t>(queue.size());
+}
+
+Result<int64_t> Store::become_device(const std::string& new_device) {
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
+  auto queue = outbox(std::numeric_limits<int32_t>::max());
+  if (!queue.ok()) return queue.status();
+  // The versions only this folder holds are the queued ones: they become the new device's.
+  auto own = db_.prepare(
+      "UPDATE fields SET device=?2 WHERE device=?1 AND hlc IN (SELECT hlc FROM outbox)");
+  if (!own.ok()) return own.status();
+  own->bind(1, device_id_).bind(2, new_device);
+  LWC_RETURN_IF_ERROR(own->run());
+  const int64_t counter_before = next_counter_;
+  Status s = rewrite_outbox(*queue, 1);
+  if (s.ok()) s = set_meta("forked_from", device_id_);
+  if (s.ok()) s = set_meta("forked_ms", std::to_string(clock_.now_ms()));
+  if (s.ok()) s = set_meta("device_id", new_device);
+  if (s.ok()) s = txn.commit();
+  if (!s.ok()) {
+    next_counter_ = counter_before;
+    return s;
+  }
+  device_id_ = new_device;
+  return static_cast<int64_t>(queue->size());
 }
 
 Result<std::vector<SeqChange>> Store::changes_after(int64_t after_seq, const ScopeFilter& filter,

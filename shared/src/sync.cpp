@@ -22,7 +22,7 @@ Result<PullPage> read_pull_page(Store& hub, int64_t after, const ScopeFilter& fi
 Status apply_pull_page(Store& client, const PullPage& page) {
   return client.apply_pulled(
       page.changes.size(), [&](size_t i) -> const Change& { return page.changes[i].change; },
-      page.next_cursor);
+      page.next_cursor, page.epoch);
 }
 
 Status apply_pull_pages(Store& client, const std::vector<PullPage>& pages) {
@@ -36,7 +36,7 @@ Status apply_pull_pages(Store& client, const std::vector<PullPage>& pages) {
         while (i - first >= pages[page].changes.size()) first += pages[page++].changes.size();
         return pages[page].changes[i - first].change;
       },
-      pages.back().next_cursor);
+      pages.back().next_cursor, pages.back().epoch);
 }
 
 Status apply_push_results(Store& client, const std::vector<MutationResult>& results) {

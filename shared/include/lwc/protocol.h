@@ -41,7 +41,9 @@ json error_body(const Status& s);
 // `max_mutations` is kTooLarge, found before the rest of the body is read.
 Result<std::vector<Mutation>> parse_push_request(std::string_view body, const std::string& device,
                                                  size_t max_mutations = SIZE_MAX);
-Result<std::vector<MutationResult>> parse_push_response(std::string_view body);
+// `last_counter`, when given, receives the hub's last counter for the pushing device.
+Result<std::vector<MutationResult>> parse_push_response(std::string_view body,
+                                                        int64_t* last_counter = nullptr);
 Result<PullPage> parse_pull_response(std::string_view body);
 // {"code":..., "message":...} back into a Status (client side).
 Status parse_error_body(const json& body, Code fallback);

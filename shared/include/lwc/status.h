@@ -28,6 +28,8 @@ enum class Code {
   kIo,            // the local disk or SQLite (a file that cannot be read or written)
   kDiskFull,      // no space left on the disk holding a store
   kUnavailable,   // the hub cannot be reached or cannot answer now (network, TLS, 5xx)
+  kHubRestored,   // the hub holds less than a client saw: it was restored from an older copy
+  kDeviceForked,  // a second data folder (a copy) numbers its changes as the same device
   kInternal,
 };
 

@@ -18,6 +18,7 @@
 //   (v4) lineage(row_key, field, hlc, base)  hub: the base of every version no longer current,
 //                                    for the conflict rule (merge.h); conflicts are filed at the
 //                                    hub only, where every version meets
+//   (v5) segments(id, token, first_seq, started_ms)  hub: one per run of the hub process (epoch)
 //
 // A Store object is used by one thread at a time; several Store objects (threads, processes) may
 // share one file — each write transaction reloads the counters and the clock from the file. Every
@@ -45,7 +46,7 @@ struct StoreOptions {
   std::string path;       // file path or ":memory:"
   std::string device_id;  // used when the store is new; empty: a random id
   int64_t max_drift_ms = 5 * 60 * 1000;
-  bool durable = false;  // synchronous=FULL: a commit survives power loss (the hub)
+  bool durable = false;  // synchronous=FULL: a commit survives power loss (hub and client)
 };
 
 // One numbered local mutation, as in the outbox and in a push batch.
@@ -98,7 +99,7 @@ struct Row {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens or creates the store; upgrades an older schema; refuses (kSchemaTooNew) a newer one.
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock);
@@ -157,12 +158,18 @@ class Store {
 
   // --- pulled changes (client) ---
   // Merges changes received from the hub and, when given, raises the pull cursor to new_cursor —
-  // atomically. The cursor never moves back (a late, duplicated page is merged harmlessly).
-  Status apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor);
+  // atomically, with the hub's epoch for it (the segment the cursor lies in, sent back with the
+  // next pull). The cursor never moves back (a late, duplicated page is merged harmlessly).
+  Status apply_pulled(const std::vector<Change>& changes, std::optional<int64_t> new_cursor,
+                      const std::string& epoch = {});
   // The same for changes at(0) .. at(n - 1), asked for in that order.
   Status apply_pulled(size_t n, const std::function<const Change&(size_t)>& at,
-                      std::optional<int64_t> new_cursor);
+                      std::optional<int64_t> new_cursor, const std::string& epoch = {});
   Result<int64_t> pull_cursor();
+  Result<std::string> pull_epoch() { return get_meta("pull_epoch"); }
+  // The highest mutation counter the hub has acknowledged (or refused): the counters below the
+  // outbox's.
+  Result<int64_t> acknowledged_counter();
 
   // --- push batches (hub) ---
   // Decides a mutation before it is merged: ok, or the typed reason to reject it.
@@ -176,6 +183,24 @@ class Store {
                                                   const std::vector<Mutation>& batch,
                                                   const Validator& validate);
   Result<int64_t> device_progress(const std::string& device);
+
+  // --- epochs (hub) ---
+  // Starts a segment (one per run of the hub process): seqs from the next one on belong to a new
+  // random token. Returns the token.
+  Result<std::string> open_segment();
+  // The token of the segment `seq` was assigned in (the latest begun at or before it).
+  Result<std::string> segment_of(int64_t seq);
+
+  // --- repair (client) ---
+  // The hub lost changes of this device (it was restored from an older copy): queue every current
+  // version this device wrote, with the outbox, in clock order, numbered from `first_counter`
+  // (the hub's last counter for this device + 1), and pull again from 0. Returns how many.
+  Result<int64_t> requeue_own(int64_t first_counter);
+  // This data folder is a copy of another that keeps `device_id()` (the hub said device_forked):
+  // it becomes `new_device`. The versions it queued become the new device's, its outbox is
+  // numbered from 1, and it pulls again from 0 (what the other copy wrote under the old id was
+  // never sent here). Returns the outbox size.
+  Result<int64_t> become_device(const std::string& new_device);
 
   // --- reading ---
   // Current versions changed after `after_seq`, in seq order, at most `limit`; none whose author
@@ -217,6 +242,11 @@ class Store {
   // Merges one change inside the caller's transaction.
   Result<ApplyKind> apply_one(const Change& c, Authority authority);
   Status keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v);
+  // Whether this exact version (field, clock, device) was ever applied here: current or lineage.
+  Result<bool> knows_version(const Change& c);
+  // Inside a write transaction: the outbox becomes `queue`, numbered from `first_counter`, and
+  // the pull starts again from 0.
+  Status rewrite_outbox(const std::vector<Mutation>& queue, int64_t first_counter);
   Status persist_clock();
   // Called first in every write transaction: resets caches and reloads seq, counter and clock.
   Status begin_write();

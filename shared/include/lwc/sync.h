@@ -11,8 +11,10 @@ namespace lwc {
 // One page of a pull: current versions with seq > after, in seq order.
 struct PullPage {
   std::vector<SeqChange> changes;
-  int64_t next_cursor = 0;  // where the next pull starts; covers invisible seqs too
-  bool more = false;        // another page is waiting
+  int64_t next_cursor = 0;    // where the next pull starts; covers invisible seqs too
+  bool more = false;          // another page is waiting
+  std::string epoch;          // the hub's segment next_cursor lies in; "" from an older hub
+  int64_t last_counter = -1;  // the hub's last mutation counter of the pulling device; -1: unknown
 };
 
 // Hub: reads a page. When the page is not full, next_cursor is the hub's last seq (nothing visible

@@ -7,6 +7,7 @@
 
 #include "lwc/model.h"
 #include "lwc/status.h"
+#include "lwc/store.h"
 
 namespace lwc::client {
 
@@ -22,6 +23,14 @@ struct ClientConfig {
 
   std::string ca_file() const { return data_dir + "/hub-ca.pem"; }
   std::string store_path() const { return data_dir + "/client.db"; }
+  // How every part of the client opens the store: durable (an entry the officer saw saved
+  // survives a power cut, not only a crash) with the hub's drift bound.
+  StoreOptions store_options() const {
+    StoreOptions o{store_path()};
+    o.max_drift_ms = max_drift_ms;
+    o.durable = true;
+    return o;
+  }
   Principal principal() const { return Principal{role, district, user}; }
 };
 

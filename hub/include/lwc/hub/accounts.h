@@ -60,6 +60,10 @@ class Accounts {
   Result<LoginResult> login(const std::string& user, const std::string& password,
                             const std::string& device_id, const std::string& device_name,
                             const std::string& client_version, const std::string& address);
+  // Enrols `device_id` as a new device of the session's account (a copy of the session's data
+  // folder, found by the hub: device_forked) and issues it a token. kAlreadyExists if the id is
+  // taken. Audited as "device_forked".
+  Result<LoginResult> fork_device(const Session& from, const std::string& device_id);
   // kUnauthenticated: unknown, expired or revoked token, revoked device, disabled user.
   Result<Session> authenticate(const std::string& bearer_token);
   Status revoke_token(const std::string& bearer_token);

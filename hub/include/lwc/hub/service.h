@@ -140,6 +140,7 @@ class HubService {
   Response route(const Request& r);
   Response login(const Request& r);
   Response logout(const Request& r);
+  Response fork_device(const Request& r, const Session& s);
   Response me(const Session& s);
   Response push(const Request& r, const Session& s);
   Response pull(const Request& r, const Session& s);
