@@ -112,6 +112,18 @@ void Accounts::record_failure(const std::string& key, int64_t now) {
   failures_[key].push_back(now);
 }
 
+Status Accounts::issue_token_locked(const std::string& user, const std::string& device_id,
+                                    int64_t now, LoginResult& out) {
+  out.token = random_hex(32);
+  out.expires_ms = now + ttl_ms_;
+  auto tok = db_.prepare(
+      "INSERT INTO tokens(hash,user,device_id,issued_ms,expires_ms) VALUES(?1,?2,?3,?4,?5)");
+  if (!tok.ok()) return tok.status();
+  tok->bind(1, token_hash(out.token)).bind(2, user).bind(3, device_id).bind(4, now);
+  tok->bind(5, out.expires_ms);
+  return tok->run();
+}
+
 Result<LoginResult> Accounts::login(const std::string& user, const std::string& password,
                                     const std::string& device_id, const std::string& device_name,
                                     const std::string& client_version, const std::string& address) {
@@ -178,14 +190,7 @@ Result<LoginResult> Accounts::login(const std::string& user, const std::string& 
             .dump()));
   }
   LoginResult out;
-  out.token = random_hex(32);
-  out.expires_ms = now + ttl_ms_;
-  auto tok = db_.prepare(
-      "INSERT INTO tokens(hash,user,device_id,issued_ms,expires_ms) VALUES(?1,?2,?3,?4,?5)");
-  if (!tok.ok()) return tok.status();
-  tok->bind(1, token_hash(out.token)).bind(2, user).bind(3, device_id).bind(4, now);
-  tok->bind(5, out.expires_ms);
-  LWC_RETURN_IF_ERROR(tok->run());
+  LWC_RETURN_IF_ERROR(issue_token_locked(user, device_id, now, out));
   LWC_RETURN_IF_ERROR(txn.commit());
   failures_.erase(user_key);
   auto r = parse_role(role);
@@ -217,14 +222,7 @@ Result<LoginResult> Accounts::fork_device(const Session& from, const std::string
   LWC_RETURN_IF_ERROR(audit_locked(from.principal.user, device_id, "device_forked",
                                    nlohmann::json{{"from", from.device_id}}.dump()));
   LoginResult out;
-  out.token = random_hex(32);
-  out.expires_ms = now + ttl_ms_;
-  auto tok = db_.prepare(
-      "INSERT INTO tokens(hash,user,device_id,issued_ms,expires_ms) VALUES(?1,?2,?3,?4,?5)");
-  if (!tok.ok()) return tok.status();
-  tok->bind(1, token_hash(out.token)).bind(2, from.principal.user).bind(3, device_id).bind(4, now);
-  tok->bind(5, out.expires_ms);
-  LWC_RETURN_IF_ERROR(tok->run());
+  LWC_RETURN_IF_ERROR(issue_token_locked(from.principal.user, device_id, now, out));
   LWC_RETURN_IF_ERROR(txn.commit());
   out.principal = from.principal;
   return out;

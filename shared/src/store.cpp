@@ -112,6 +112,14 @@ void bind_scopes(sql::Stmt& st, const ScopeFilter& f, int first_param) {
     st.bind(first_param + static_cast<int>(i), f.scopes[i]);
 }
 
+// The columns tbl,row_id,scope,field,value,hlc,base from `col` on (an outbox or rejected row, or
+// a field version) as a change written by `device`.
+Change change_at(const sql::Stmt& st, int col, const std::string& device) {
+  return Change{st.col_text(col), st.col_text(col + 1), st.col_text(col + 2), st.col_text(col + 3),
+                FieldVersion{st.col_text(col + 4), Hlc{st.col_int(col + 5)}, device,
+                             Hlc{st.col_int(col + 6)}}};
+}
+
 }  // namespace
 
 bool ScopeFilter::allows(const std::string& scope) const {
@@ -451,10 +459,7 @@ Result<std::vector<Mutation>> Store::outbox(size_t limit, int64_t after) {
   st->bind(1, static_cast<int64_t>(limit)).bind(2, after);
   std::vector<Mutation> out;
   while (st->step()) {
-    out.push_back(Mutation{
-        st->col_int(0), Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
-                               FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, device_id_,
-                                            Hlc{st->col_int(7)}}}});
+    out.push_back(Mutation{st->col_int(0), change_at(*st, 1, device_id_)});
   }
   if (!st->last_status().ok()) return st->last_status();
   return out;
@@ -508,10 +513,7 @@ Result<std::vector<RejectedMutation>> Store::rejected() {
   std::vector<RejectedMutation> out;
   while (st->step()) {
     out.push_back(RejectedMutation{
-        Mutation{st->col_int(0),
-                 Change{st->col_text(1), st->col_text(2), st->col_text(3), st->col_text(4),
-                        FieldVersion{st->col_text(5), Hlc{st->col_int(6)}, device_id_,
-                                     Hlc{st->col_int(7)}}}},
+        Mutation{st->col_int(0), change_at(*st, 1, device_id_)},
         Status(protocol::code_from_name(st->col_view(8)), st->col_text(9)), st->col_int(10)});
   }
   if (!st->last_status().ok()) return st->last_status();
@@ -589,42 +591,31 @@ Result<Store::Restamp> Store::restamp_ahead_of(int64_t bound_ms) {
   if (!refused.ok()) return refused.status();
   std::vector<Mutation> resend;
   while (refused->step()) {
-    resend.push_back(Mutation{refused->col_int(0),
-                              Change{refused->col_text(1), refused->col_text(2),
-                                     refused->col_text(3), refused->col_text(4),
-                                     FieldVersion{refused->col_text(5), Hlc{refused->col_int(6)},
-                                                  device_id_, Hlc{refused->col_int(7)}}}});
+    resend.push_back(Mutation{refused->col_int(0), change_at(*refused, 1, device_id_)});
   }
   if (!refused->last_status().ok()) return refused->last_status();
-  int64_t counter = next_counter_;
+  const int64_t counter_before = next_counter_;
   if (!resend.empty()) {
     auto queued = outbox(std::numeric_limits<int32_t>::max());
     if (!queued.ok()) return queued.status();
-    if (!queued->empty()) counter = queued->front().counter;
+    const int64_t first = queued->empty() ? next_counter_ : queued->front().counter;
     out.requeued = static_cast<int64_t>(resend.size());
     resend.insert(resend.end(), queued->begin(), queued->end());
-    LWC_RETURN_IF_ERROR(
-        db_.exec("DELETE FROM outbox; DELETE FROM rejected WHERE code='clock_skew' AND hlc IN "
-                 "(SELECT new FROM temp.restamp)"));
-    for (const Mutation& m : resend) {
-      const Change& c = m.change;
-      insert_outbox_.bind(1, counter).bind_ref(2, c.table).bind_ref(3, c.row_id);
-      insert_outbox_.bind_ref(4, c.scope).bind_ref(5, c.field).bind_ref(6, c.version.value);
-      insert_outbox_.bind(7, c.version.hlc.packed).bind(8, c.version.base.packed);
-      LWC_RETURN_IF_ERROR(insert_outbox_.run());
-      ++counter;
-    }
-    counter = std::max(counter, next_counter_);
+    LWC_RETURN_IF_ERROR(db_.exec(
+        "DELETE FROM rejected WHERE code='clock_skew' AND hlc IN (SELECT new FROM temp.restamp)"));
+    LWC_RETURN_IF_ERROR(rewrite_outbox(resend, first));
   }
 
   const std::string resets =
       std::to_string(clock_resets_.empty() ? 1 : std::stoll(clock_resets_) + 1);
   hlc_.reset(Hlc{start + out.restamped});
-  LWC_RETURN_IF_ERROR(set_meta("next_counter", std::to_string(counter)));
-  LWC_RETURN_IF_ERROR(set_meta("clock_resets", resets));
-  LWC_RETURN_IF_ERROR(persist_clock());
-  LWC_RETURN_IF_ERROR(txn.commit());
-  next_counter_ = counter;
+  Status s = set_meta("clock_resets", resets);
+  if (s.ok()) s = persist_clock();
+  if (s.ok()) s = txn.commit();
+  if (!s.ok()) {
+    next_counter_ = counter_before;
+    return s;
+  }
   clock_resets_ = resets;
   return out;
 }
@@ -824,10 +815,13 @@ Status Store::rewrite_outbox(const std::vector<Mutation>& queue, int64_t first_c
     ++counter;
   }
   LWC_RETURN_IF_ERROR(set_meta("next_counter", std::to_string(counter)));
-  LWC_RETURN_IF_ERROR(set_meta("pull_cursor", "0"));
-  LWC_RETURN_IF_ERROR(set_meta("pull_epoch", ""));
   next_counter_ = counter;
   return {};
+}
+
+Status Store::restart_pull() {
+  LWC_RETURN_IF_ERROR(set_meta("pull_cursor", "0"));
+  return set_meta("pull_epoch", "");
 }
 
 Result<int64_t> Store::requeue_own(int64_t first_counter) {
@@ -842,14 +836,12 @@ Result<int64_t> Store::requeue_own(int64_t first_counter) {
   st->bind(1, device_id_);
   std::vector<Mutation> queue;
   while (st->step()) {
-    queue.push_back(
-        Mutation{0, Change{st->col_text(0), st->col_text(1), st->col_text(2), st->col_text(3),
-                           FieldVersion{st->col_text(4), Hlc{st->col_int(5)}, device_id_,
-                                        Hlc{st->col_int(6)}}}});
+    queue.push_back(Mutation{0, change_at(*st, 0, device_id_)});
   }
   if (!st->last_status().ok()) return st->last_status();
   const int64_t counter_before = next_counter_;
   Status s = rewrite_outbox(queue, first_counter);
+  if (s.ok()) s = restart_pull();
   if (s.ok()) s = txn.commit();
   if (!s.ok()) {
     next_counter_ = counter_before;
@@ -872,6 +864,7 @@ Result<int64_t> Store::become_device(const std::string& new_device) {
   LWC_RETURN_IF_ERROR(own->run());
   const int64_t counter_before = next_counter_;
   Status s = rewrite_outbox(*queue, 1);
+  if (s.ok()) s = restart_pull();
   if (s.ok()) s = set_meta("forked_from", device_id_);
   if (s.ok()) s = set_meta("forked_ms", std::to_string(clock_.now_ms()));
   if (s.ok()) s = set_meta("device_id", new_device);

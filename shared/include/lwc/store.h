@@ -244,9 +244,11 @@ class Store {
   Status keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v);
   // Whether this exact version (field, clock, device) was ever applied here: current or lineage.
   Result<bool> knows_version(const Change& c);
-  // Inside a write transaction: the outbox becomes `queue`, numbered from `first_counter`, and
-  // the pull starts again from 0.
+  // Inside a write transaction: the outbox becomes `queue`, numbered from `first_counter`; refused
+  // changes numbered from there on move below every number in use.
   Status rewrite_outbox(const std::vector<Mutation>& queue, int64_t first_counter);
+  // Inside a write transaction: the next pull starts from 0, with no epoch.
+  Status restart_pull();
   Status persist_clock();
   // Called first in every write transaction: resets caches and reloads seq, counter and clock.
   Status begin_write();

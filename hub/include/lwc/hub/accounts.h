@@ -92,6 +92,9 @@ class Accounts {
   Accounts(sql::Db db, const Clock& clock, int64_t ttl, LoginLimits limits);
   bool limited(const std::string& key, int64_t now);         // requires mu_
   void record_failure(const std::string& key, int64_t now);  // requires mu_
+  // A new token for the device, stored by its hash (mu_ held, inside the caller's transaction).
+  Status issue_token_locked(const std::string& user, const std::string& device_id, int64_t now,
+                            LoginResult& out);
   Status audit_locked(const std::string& user, const std::string& device_id,
                       const std::string& action, const std::string& detail);  // requires mu_
 
