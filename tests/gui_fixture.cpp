@@ -19,12 +19,12 @@
 #include <set>
 #include <string>
 
-#include "test_clock.h"
 #include "lwc/client/config.h"
 #include "lwc/entries.h"
 #include "lwc/hub/demo.h"
 #include "lwc/id.h"
 #include "lwc/warnings.h"
+#include "test_clock.h"
 
 using namespace lwc;
 
@@ -133,8 +133,9 @@ Status make(const std::string& dir, const std::string& role) {
                 format_date(thai_date(now + t.due_days * kDay)),
                 t.all ? all : std::vector<std::string>{"5202", "5205", "5208", "5211"},
                 "strategy"};
-    if (task_ids.size() == 4) e.districts.pop_back();  // the register: not Mueang Pan (5213), which
-                                                       // then has no report due this month
+    if (task_ids.size() == 4)
+      e.districts.pop_back();  // the register: not Mueang Pan (5213), which
+                               // then has no report due this month
     auto w = task_entry(e);
     if (!w.ok()) return w.status();
     task_ids.push_back(w->id);
@@ -264,6 +265,9 @@ Status make(const std::string& dir, const std::string& role) {
     const std::string d = config.district;
     LWC_RETURN_IF_ERROR(put(store, bmn_entry({d, 2100, 1850, 1400, format_date(today), "maemo"}),
                             Store::Queue::kOutbox));
+    // The hub was found restored from an older copy this morning: the status bar says so.
+    LWC_RETURN_IF_ERROR(store.set_meta("hub_restored_ms", std::to_string(now - 3 * 3600 * 1000)));
+    LWC_RETURN_IF_ERROR(store.set_meta("hub_restored_resent", "14"));
     // And a budget figure the hub refused: the district's "refused" tab lists it with the reason.
     LWC_RETURN_IF_ERROR(put(store,
                             budget_entry({d, "strategy", 330'000, format_date(today), "maemo"}),

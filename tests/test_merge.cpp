@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "lwc/id.h"
 #include "lwc/merge.h"
 
 using namespace lwc;
@@ -171,4 +172,28 @@ TEST_CASE("merge: the lineage follows a chain of corrections back to the loser",
   CHECK_FALSE(saw(c, a, lineage));
   // A writer that saw nothing (base 0) saw no version.
   CHECK_FALSE(saw(v("1", 40, 0, "d"), v("2", 0, 0, "e")));
+}
+
+TEST_CASE("merge: a copied folder's new device id beats the old one, so renamed twins agree",
+          "[merge]") {
+  const std::string random = "0123456789abcdef0123456789abcdef";
+  for (std::string old : {std::string("client-2"), std::string("00000000000000000000000000000000"),
+                          std::string("ffffffffffffffffffffffffffffff3a"),
+                          std::string("9fffffffffffffffffffffffffffffff"), new_id()}) {
+    INFO(old);
+    const std::string id = id_after(old, random);
+    CHECK(id > old);
+    CHECK(is_valid_id(id));
+    const FieldVersion mine = v("7001", 1'795'000'000'000, 3, old);
+    FieldVersion renamed = mine;
+    renamed.device = id;
+    CHECK(wins_over(renamed, mine));
+    CHECK(merge(mine, renamed).outcome == MergeOutcome::kApplied);
+    CHECK_FALSE(merge(mine, renamed).conflict);  // the same write: no conflict to review
+    CHECK(merge(renamed, mine).outcome == MergeOutcome::kStale);
+    CHECK_FALSE(merge(renamed, mine).conflict);
+  }
+  // Nothing of 32 hex digits is greater than all f: the random id is the answer.
+  CHECK(id_after(std::string(32, 'f'), random) == random);
+  CHECK(new_id_after("client-2") > "client-2");
 }

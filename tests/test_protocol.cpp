@@ -49,8 +49,16 @@ TEST_CASE("protocol: push and pull responses round-trip", "[protocol]") {
       {1, MutationResult::Kind::kApplied, {}},
       {2, MutationResult::Kind::kDuplicate, {}},
       {3, MutationResult::Kind::kRejected, Status(Code::kPermissionDenied, "not yours")}};
-  auto back = protocol::parse_push_response(protocol::push_response(results, 3));
+  HubMark mark{42, "0123456789abcdef0123456789abcdef"}, read;
+  int64_t last = 0;
+  auto back =
+      protocol::parse_push_response(protocol::push_response(results, 3, mark), &last, &read);
   REQUIRE(back.ok());
+  CHECK(last == 3);
+  CHECK(read.seq == 42);
+  CHECK(read.epoch == mark.epoch);
+  REQUIRE(protocol::parse_push_response(protocol::push_response(results, 3), &last, &read).ok());
+  CHECK(read.seq == 0);  // an older hub sends no mark
   REQUIRE(back->size() == 3);
   CHECK((*back)[2].reason.code() == Code::kPermissionDenied);
   CHECK((*back)[2].reason.message() == "not yours");

@@ -77,6 +77,19 @@ TEST_CASE("service: every error is JSON {code, message} with the right status", 
        "hub_restored"},
       {"epoch not an id", f.call("GET", "/v1/pull?after=1&epoch=x%27", "", token), 400,
        "malformed"},
+      {"push acknowledged beyond the hub",
+       f.call("POST", "/v1/push?acked=999999&acked_epoch=0123456789abcdef0123456789abcdef",
+              push_body({}), token),
+       409, "hub_restored"},
+      {"pull acknowledged in a run the hub never had",
+       f.call("GET", "/v1/pull?acked=1&acked_epoch=0123456789abcdef0123456789abcdef", "", token),
+       409, "hub_restored"},
+      {"acknowledgement without its epoch", f.call("GET", "/v1/pull?acked=1", "", token), 400,
+       "malformed"},
+      {"acknowledgement not a number",
+       f.call("POST", "/v1/push?acked=x&acked_epoch=0123456789abcdef0123456789abcdef",
+              push_body({}), token),
+       400, "malformed"},
       {"fork without a device id", f.call("POST", "/v1/devices/fork", "{}", token), 422,
        "invalid_argument"},
       {"plain milliseconds as hlc",
@@ -231,7 +244,7 @@ TEST_CASE("service: pull returns only the caller's jurisdiction, in resumable pa
   const std::string maemo = f.login("maemo", new_id());
   const std::string thoen = f.login("thoen", new_id());
   const std::string planner = f.login("planner", new_id());
-  // Written from other devices of the two districts: a device is never sent its own versions.
+  // Written from other devices of the two districts.
   REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5202", "value", 1)}),
                  f.login("maemo", new_id()))
               .status == 200);
@@ -268,8 +281,9 @@ TEST_CASE("service: pull returns only the caller's jurisdiction, in resumable pa
   }));
 }
 
-TEST_CASE("service: pull never sends a device the versions it wrote, and its cursor passes them",
-          "[service]") {
+TEST_CASE(
+    "service: pull sends a device the versions it wrote too (a copied folder may have sent some)",
+    "[service]") {
   HubFixture f;
   const std::string laptop = f.login("maemo", new_id());
   const std::string desk = f.login("maemo", new_id());        // the same officer's second device
@@ -298,10 +312,10 @@ TEST_CASE("service: pull never sends a device the versions it wrote, and its cur
   REQUIRE(f.call("POST", "/v1/push", push_body({mutation(1, theirs, "5202", "value", 2)}), desk)
               .status == 200);
   const json first = pull(laptop, 0);
-  CHECK(measurements(first) == std::set<std::string>{theirs});
-  CHECK(measurements(pull(desk, 0)) == std::set<std::string>{mine});
+  CHECK(measurements(first) == std::set<std::string>{mine, theirs});
+  CHECK(measurements(pull(desk, 0)) == std::set<std::string>{mine, theirs});
   const int64_t cursor = first["next_cursor"].get<int64_t>();
-  CHECK(cursor == f.hub->with_store([](Store& s) { return s.last_seq(); }));  // past its own too
+  CHECK(cursor == f.hub->with_store([](Store& s) { return s.last_seq(); }));
   // The desk overwrites the laptop's field (a later clock): that version is not the laptop's.
   REQUIRE(
       f.call("POST", "/v1/push", push_body({mutation(2, mine, "5202", "value", 3)}), desk).status ==
@@ -311,6 +325,32 @@ TEST_CASE("service: pull never sends a device the versions it wrote, and its cur
   for (auto& c : next["changes"]) {
     if (c["id"] == mine) CHECK(c["value"] == 3);
   }
+}
+
+TEST_CASE("service: a push answer marks where the hub stood, and the mark is taken back",
+          "[service]") {
+  HubFixture f;
+  const std::string token = f.login("maemo", new_id());
+  auto first =
+      f.call("POST", "/v1/push", push_body({mutation(1, new_id(), "5202", "value", 1)}), token);
+  REQUIRE(first.status == 200);
+  const json b = body_of(first);
+  const int64_t seq = b["seq"].get<int64_t>();
+  CHECK(seq == f.hub->with_store([](Store& s) { return s.last_seq(); }));
+  const std::string epoch = b["epoch"].get<std::string>();
+  CHECK(is_valid_id(epoch));
+  const std::string mark = "?acked=" + std::to_string(seq) + "&acked_epoch=" + epoch;
+  CHECK(f.call("POST", "/v1/push" + mark, push_body({mutation(2, new_id(), "5202", "value", 2)}),
+               token)
+            .status == 200);
+  CHECK(f.call("GET", "/v1/pull" + mark, "", token).status == 200);
+  // The same seq from another run of the hub is not this hub's.
+  auto restored = f.call(
+      "GET",
+      "/v1/pull?acked=" + std::to_string(seq) + "&acked_epoch=0123456789abcdef0123456789abcdef", "",
+      token);
+  CHECK(restored.status == 409);
+  CHECK(body_of(restored)["last_counter"] == 2);
 }
 
 TEST_CASE("service: an accepted push announces itself to subscribers who may see it", "[service]") {

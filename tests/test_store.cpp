@@ -221,6 +221,71 @@ TEST_CASE("store: a reused change number with another change is a fork, not take
   CHECK((*again)[0].kind == MutationResult::Kind::kDuplicate);
 }
 
+TEST_CASE("store: the same clock value and device with another value is a copy, under any number",
+          "[store][fork]") {
+  // Two copies of one folder, both with a clock behind their last value, stamp the same clock
+  // value on the same field. Whether it comes as a repeat of a used number or under the next one,
+  // current or superseded at the hub, it is not taken for the other folder's version.
+  FakeClock clock(kT0);
+  auto hub = open_store(":memory:", clock, "hub");
+  const std::string id = new_id();
+  const Hlc at = Hlc::from_parts(kT0, 7);
+  REQUIRE(hub->accept_push("dev1", {{1, change(id, "value", "100", at, "dev1")}}, nullptr).ok());
+  for (int64_t counter : {1, 2}) {  // a used number, then the next one
+    auto r = hub->accept_push("dev1", {{counter, change(id, "value", "200", at, "dev1")}}, nullptr);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kDeviceForked);
+    CHECK((*hub->get_field("measurement", id, "value"))->value == "100");
+  }
+  // The same version again is a repeat.
+  auto same = hub->accept_push("dev1", {{1, change(id, "value", "100", at, "dev1")}}, nullptr);
+  REQUIRE(same.ok());
+  CHECK((*same)[0].kind == MutationResult::Kind::kDuplicate);
+  // Superseded (in the lineage): still told apart, by the value's hash.
+  REQUIRE(hub->accept_push("dev2",
+                           {{1, change(id, "value", "300", Hlc::from_parts(kT0 + 10, 0), "dev2")}},
+                           nullptr)
+              .ok());
+  auto late = hub->accept_push("dev1", {{2, change(id, "value", "200", at, "dev1")}}, nullptr);
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.status().code() == Code::kDeviceForked);
+  auto repeat = hub->accept_push("dev1", {{1, change(id, "value", "100", at, "dev1")}}, nullptr);
+  REQUIRE(repeat.ok());
+  CHECK((*repeat)[0].kind == MutationResult::Kind::kDuplicate);
+  CHECK(*hub->device_progress("dev1") == 1);
+}
+
+TEST_CASE("store: a copy becomes a greater device id with every version it wrote queued again",
+          "[store][fork]") {
+  FakeClock clock(kT0);
+  auto copy = open_store(":memory:", clock, "0123456789abcdef0123456789abcdef");
+  auto hub = open_store(":memory:", clock, "hub");
+  const std::string id = new_id();
+  REQUIRE(
+      copy->write_local("measurement", id, "5201", {{"value", "1"}, {"unit", "\"baht\""}}).ok());
+  auto batch = copy->outbox(100);
+  auto acked = hub->accept_push(copy->device_id(), *batch, nullptr);
+  REQUIRE(acked.ok());
+  REQUIRE(apply_push_results(*copy, *acked).ok());
+  // Another device's later figure replaces ours here: ours is kept for a restored hub.
+  REQUIRE(copy->apply_pulled({change(id, "value", "2", Hlc::from_parts(kT0 + 50, 0), "dev2")},
+                             std::nullopt)
+              .ok());
+  REQUIRE(copy->write_local("measurement", id, "5201", {{"source", "\"GFMIS\""}}).ok());
+  CHECK(copy->become_device("00000000000000000000000000000000").status().code() ==
+        Code::kInvalidArgument);  // not greater: a renamed twin would lose to its original
+  const std::string renamed = id_after(copy->device_id(), new_id());
+  auto queued = copy->become_device(renamed);
+  REQUIRE(queued.ok());
+  CHECK(*queued == 3);  // unit (current), value 1 (replaced by dev2's), source (queued)
+  auto outbox = copy->outbox(10);
+  REQUIRE(outbox->size() == 3);
+  CHECK(outbox->front().counter == 1);
+  for (const Mutation& m : *outbox) CHECK(m.change.version.device == renamed);
+  CHECK((*copy->get_field("measurement", id, "unit"))->device == renamed);
+  CHECK(*copy->pull_cursor() == 0);
+}
+
 TEST_CASE("store: a validator's verdict and clock skew reject single mutations", "[store]") {
   FakeClock clock(kT0);
   auto hub = open_store(":memory:", clock, "hub");

@@ -373,6 +373,7 @@ void App::reload() {
         std::make_shared<Result<Snapshot>>(load_snapshot(store, who, process_clock().now_ms()));
     auto pending = store.outbox_size();
     auto last = store.get_meta("last_sync_ms");
+    auto notes = repair_notes(store);
     auto cached = std::make_shared<FetchedLists>();
     if (auto meta = store.get_meta("gui.hub_lists"); meta.ok() && !meta->empty()) {
       nlohmann::json j = nlohmann::json::parse(*meta, nullptr, false);
@@ -384,8 +385,10 @@ void App::reload() {
     }
     const int64_t pending_n = pending.ok() ? *pending : 0;
     const int64_t last_ms = last.ok() && !last->empty() ? std::stoll(*last) : 0;
-    main_queue_.post([this, snap, pending_n, last_ms, cached] {
+    const RepairNotes repaired = notes.ok() ? *notes : RepairNotes{};
+    main_queue_.post([this, snap, pending_n, last_ms, cached, repaired] {
       loading_ = false;
+      repairs = repaired;
       if (cached->at_ms > hub_lists.fetched_ms) take_hub_lists(*cached, true);
       local_pending = pending_n;
       local_last_sync_ms = last_ms;

@@ -32,6 +32,7 @@
 #include "lwc/client/enroll.h"
 #include "lwc/client/gui.h"
 #include "lwc/client/store_worker.h"
+#include "lwc/client/sync_engine.h"
 #include "lwc/client/sync_worker.h"
 #include "lwc/client/view_model.h"
 #include "lwc/entries.h"
@@ -302,6 +303,7 @@ class App {
   Status load_error;
   SyncState sync;
   int64_t local_pending = 0, local_last_sync_ms = 0;  // from the store, until the worker reports
+  RepairNotes repairs;                                // from the store, with each reload
   std::string message;
   bool message_error = false;
   int64_t message_until_ms = 0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app.h"
+#include "lwc/clock.h"
 
 namespace lwc::client::gui {
 
@@ -54,6 +55,30 @@ void StatusBar::draw(App& app) {
     ImGui::SameLine(0, 24);
     ImGui::TextColored(colour_vec(0xFFAB91), "%s",
                        app.f("gui.sync.rejected", {std::to_string(s.rejected)}).c_str());
+  }
+  // A repair of the last week, so the officer knows why entries were sent again.
+  const int64_t week_ago = process_clock().now_ms() - 7 * 24 * 3600 * 1000LL;
+  if (app.repairs.hub_restored_ms > week_ago) {
+    ImGui::SameLine(0, 24);
+    ImGui::TextColored(
+        colour_vec(0xFFE082), "%s",
+        app.f("gui.sync.hub_restored", {format_count(app.repairs.hub_restored_resent)}).c_str());
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("%s", app.f("gui.sync.hub_restored_tip",
+                                    {format_last_sync(app.repairs.hub_restored_ms, app.lang),
+                                     format_count(app.repairs.hub_restored_resent)})
+                                  .c_str());
+    }
+  }
+  if (!app.repairs.forked_from.empty() && app.repairs.forked_ms > week_ago) {
+    ImGui::SameLine(0, 24);
+    ImGui::TextColored(colour_vec(0xFFE082), "%s", std::string(app.t("gui.sync.forked")).c_str());
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip(
+          "%s", app.f("gui.sync.forked_tip",
+                      {format_last_sync(app.repairs.forked_ms, app.lang), app.repairs.forked_from})
+                    .c_str());
+    }
   }
   if (s.syncing) {
     ImGui::SameLine(0, 24);

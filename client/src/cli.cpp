@@ -252,12 +252,9 @@ int run_status(Client& c, bool as_json) {
   auto last = c.store->get_meta("last_sync_ms");
   auto last_error = c.store->get_meta("last_error");
   auto rejected = c.store->rejected();
-  auto restored_ms = c.store->get_meta("hub_restored_ms");
-  auto resent = c.store->get_meta("hub_restored_resent");
-  auto forked_from = c.store->get_meta("forked_from");
-  auto forked_ms = c.store->get_meta("forked_ms");
+  auto repairs = repair_notes(*c.store);
   if (!pending.ok() || !pending_rows.ok() || !cursor.ok() || !last.ok() || !rejected.ok() ||
-      !restored_ms.ok() || !resent.ok() || !forked_from.ok() || !forked_ms.ok()) {
+      !repairs.ok()) {
     return fail(Status(Code::kIo, "cannot read the local store"));
   }
   auto transport = make_curl_transport({c.config.hub_url, c.config.ca_file(), 2000, 3000});
@@ -285,10 +282,11 @@ int run_status(Client& c, bool as_json) {
            {"last_error", *last_error},
            {"cursor", *cursor},
            {"rejected", rej},
-           {"hub_restored_ms", restored_ms->empty() ? json() : json(std::stoll(*restored_ms))},
-           {"hub_restored_resent", resent->empty() ? json() : json(std::stoll(*resent))},
-           {"forked_from", forked_from->empty() ? json() : json(*forked_from)},
-           {"forked_ms", forked_ms->empty() ? json() : json(std::stoll(*forked_ms))}};
+           {"hub_restored_ms", repairs->hub_restored_ms ? json(repairs->hub_restored_ms) : json()},
+           {"hub_restored_resent",
+            repairs->hub_restored_ms ? json(repairs->hub_restored_resent) : json()},
+           {"forked_from", repairs->forked_from.empty() ? json() : json(repairs->forked_from)},
+           {"forked_ms", repairs->forked_ms ? json(repairs->forked_ms) : json()}};
   if (as_json) {
     std::cout << out.dump() << "\n";
     return 0;
@@ -303,14 +301,14 @@ int run_status(Client& c, bool as_json) {
             << "\n"
             << "cursor: " << *cursor << "\n";
   if (!last_error->empty()) std::cout << "last error: " << *last_error << "\n";
-  if (!restored_ms->empty()) {
+  if (repairs->hub_restored_ms) {
     std::cout << "the hub was restored from an older copy; found "
-              << format_date(thai_date(std::stoll(*restored_ms))) << ", " << *resent
-              << " change(s) of this computer sent again\n";
+              << format_date(thai_date(repairs->hub_restored_ms)) << ", "
+              << repairs->hub_restored_resent << " change(s) of this computer sent again\n";
   }
-  if (!forked_from->empty()) {
-    std::cout << "this data folder was found to be a copy of device " << *forked_from << " on "
-              << format_date(thai_date(std::stoll(*forked_ms)))
+  if (!repairs->forked_from.empty()) {
+    std::cout << "this data folder was found to be a copy of device " << repairs->forked_from
+              << " on " << format_date(thai_date(repairs->forked_ms))
               << "; it became a device of its own\n";
   }
   if (!rej.empty()) {

@@ -1,5 +1,6 @@
 #include "lwc/client/sync_engine.h"
 
+#include <algorithm>
 #include <future>
 #include <memory>
 #include <optional>
@@ -11,6 +12,15 @@
 #include "lwc/sync.h"
 
 namespace lwc::client {
+
+namespace {
+// The acked / acked_epoch query parameters of a kept hub mark (Store::hub_mark), after `lead`;
+// "" when there is none.
+std::string acked_query(const std::pair<int64_t, std::string>& mark, const char* lead) {
+  if (mark.first <= 0 || mark.second.empty()) return {};
+  return lead + std::string("acked=") + std::to_string(mark.first) + "&acked_epoch=" + mark.second;
+}
+}  // namespace
 
 using json = nlohmann::json;
 
@@ -75,11 +85,14 @@ Status SyncEngine::push_all(SyncStats& stats,
     if (!current.batch.ok()) return current.batch.status();
     const std::vector<Mutation>& batch = *current.batch;
     if (batch.empty()) return {};
+    // Where the hub stood at its latest acknowledgement, read before the store is lent out.
+    auto mark = store_.hub_mark();
+    if (!mark.ok()) return mark.status();
     std::future<Prepared> next;
     if (batch.size() == batch_size) {  // a full batch: more may wait behind it
       next = std::async(std::launch::async, prepare, batch_size, batch.back().counter);
     }
-    auto r = transport_.request("POST", "/v1/push", current.body, token_);
+    auto r = transport_.request("POST", "/v1/push" + acked_query(*mark, "?"), current.body, token_);
     std::optional<Prepared> upcoming;
     if (next.valid()) upcoming = next.get();  // the store is ours again
     if (!r.ok()) return r.status();
@@ -88,19 +101,19 @@ Status SyncEngine::push_all(SyncStats& stats,
       current = prepare(batch_size, 0);
       continue;
     }
+    if (auto restored_hub = restored_answer(*r)) return *restored_hub;
     if (r->status != 200) return http_error(*r, "push");
     int64_t hub_last = 0;
-    auto results = protocol::parse_push_response(r->body, &hub_last);
+    HubMark answered;
+    auto results = protocol::parse_push_response(r->body, &hub_last, &answered);
     if (!results.ok()) return results.status();
-    if (!results->empty() && results->front().counter == batch.front().counter &&
-        results->front().kind == MutationResult::Kind::kRejected &&
-        results->front().reason.code() == Code::kConflict && hub_last < batch.front().counter - 1) {
+    if (push_shows_restored_hub(batch, *results, hub_last)) {
       // The hub acknowledged everything before the outbox, and now holds less.
       return restored(hub_last, "the hub's last change of this device is " +
                                     std::to_string(hub_last) + ", it had acknowledged " +
                                     std::to_string(batch.front().counter - 1));
     }
-    LWC_RETURN_IF_ERROR(apply_push_results(store_, *results));
+    LWC_RETURN_IF_ERROR(apply_push_results(store_, *results, answered));
     int64_t progressed = 0;
     for (const MutationResult& m : *results) {
       if (m.kind == MutationResult::Kind::kRejected && m.reason.code() == Code::kConflict) break;
@@ -141,7 +154,12 @@ Status SyncEngine::pull_all(SyncStats& stats,
   if (!epoch.ok()) return epoch.status();
   auto acknowledged = store_.acknowledged_counter();
   if (!acknowledged.ok()) return acknowledged.status();
+  // Where the hub stood at its latest acknowledgement: a restored hub that lacks it says so.
+  auto mark = store_.hub_mark();
+  if (!mark.ok()) return mark.status();
+  const std::string acked = acked_query(*mark, "&");
   bool restarted = false;
+  int64_t hub_last_counter = -1;  // the greatest last_counter of the pages
   std::future<Status> merging;    // pages being merged
   std::vector<PullPage> waiting;  // pages fetched since that merge began
   size_t waiting_changes = 0;
@@ -161,19 +179,15 @@ Status SyncEngine::pull_all(SyncStats& stats,
         cursor == *stored && cursor > 0 && !epoch->empty() ? "&epoch=" + *epoch : std::string();
     auto r = transport_.request("GET",
                                 "/v1/pull?after=" + std::to_string(cursor) + limit + run +
-                                    "&pending=" + std::to_string(*pending),
+                                    "&pending=" + std::to_string(*pending) + acked,
                                 "", token_);
     if (!r.ok()) {
       LWC_RETURN_IF_ERROR(merged());
       return r.status();
     }
-    if (r->status == 409) {
-      auto body = protocol::parse_json(r->body);
-      if (body.ok() && body->is_object() && body->value("code", "") == "hub_restored" &&
-          body->contains("last_counter") && (*body)["last_counter"].is_number_integer()) {
-        LWC_RETURN_IF_ERROR(merged());
-        return restored((*body)["last_counter"].get<int64_t>(), body->value("message", ""));
-      }
+    if (auto restored_hub = restored_answer(*r)) {
+      LWC_RETURN_IF_ERROR(merged());
+      return *restored_hub;
     }
     if (r->status == 409 && cursor > 0 && !restarted) {  // an older hub behind our cursor
       restarted = true;
@@ -193,13 +207,14 @@ Status SyncEngine::pull_all(SyncStats& stats,
       LWC_RETURN_IF_ERROR(merged());
       return parsed.status();
     }
-    if (parsed->last_counter >= 0 && parsed->last_counter < *acknowledged) {
+    if (pull_shows_restored_hub(*parsed, *acknowledged)) {
       LWC_RETURN_IF_ERROR(merged());
       return restored(parsed->last_counter, "the hub's last change of this device is " +
                                                 std::to_string(parsed->last_counter) +
                                                 ", it had acknowledged " +
                                                 std::to_string(*acknowledged));
     }
+    hub_last_counter = std::max(hub_last_counter, parsed->last_counter);
     const bool more = parsed->more;
     stats.pulled += static_cast<int64_t>(parsed->changes.size());
     stats.cursor = cursor = parsed->next_cursor;
@@ -213,8 +228,46 @@ Status SyncEngine::pull_all(SyncStats& stats,
       LWC_RETURN_IF_ERROR(merged());
       start_merge();
     }
-    if (!more) return merged();
+    if (!more) {
+      LWC_RETURN_IF_ERROR(merged());
+      // Read once no merge holds the store, and after the answers came: numbers this folder gave
+      // while the pull ran count too.
+      auto numbered = store_.numbered_counter();
+      if (!numbered.ok()) return numbered.status();
+      if (pull_shows_copied_folder(hub_last_counter, *numbered)) {
+        return Status(Code::kDeviceForked,
+                      "the hub holds change " + std::to_string(hub_last_counter) +
+                          " of this device, and this data folder numbered only " +
+                          std::to_string(*numbered) + ": it is a copy of another");
+      }
+      return {};
+    }
   }
+}
+
+Result<RepairNotes> repair_notes(Store& store) {
+  RepairNotes out;
+  for (auto [key, into] : {std::pair{"hub_restored_ms", &out.hub_restored_ms},
+                           std::pair{"hub_restored_resent", &out.hub_restored_resent},
+                           std::pair{"forked_ms", &out.forked_ms}}) {
+    auto v = store.get_meta(key);
+    if (!v.ok()) return v.status();
+    *into = v->empty() ? 0 : std::stoll(*v);
+  }
+  auto from = store.get_meta("forked_from");
+  if (!from.ok()) return from.status();
+  out.forked_from = *from;
+  return out;
+}
+
+std::optional<Status> SyncEngine::restored_answer(const HttpResponse& r) {
+  if (r.status != 409) return std::nullopt;
+  auto body = protocol::parse_json(r.body);
+  if (!body.ok() || !body->is_object() || body->value("code", "") != "hub_restored" ||
+      !body->contains("last_counter") || !(*body)["last_counter"].is_number_integer()) {
+    return std::nullopt;
+  }
+  return restored((*body)["last_counter"].get<int64_t>(), body->value("message", ""));
 }
 
 Status SyncEngine::restored(int64_t hub_last_counter, const std::string& why) {
@@ -232,7 +285,7 @@ Status SyncEngine::repair_restored_hub(SyncStats& stats) {
 }
 
 Status SyncEngine::fork(SyncStats& stats) {
-  const std::string device = new_id();
+  const std::string device = new_id_after(store_.device_id());
   auto r =
       transport_.request("POST", "/v1/devices/fork", json{{"device_id", device}}.dump(), token_);
   if (!r.ok()) return r.status();

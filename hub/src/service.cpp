@@ -355,10 +355,29 @@ Response HubService::me(const Session& s) {
                             {"hub_time_ms", clock_.now_ms()}});
 }
 
+namespace {
+// The optional acked / acked_epoch query parameters: the client's latest HubMark.
+Result<HubMark> acked_mark(const std::map<std::string, std::string>& query) {
+  if (!query.count("acked")) return HubMark{};
+  auto seq = query_int(query, "acked", 0, 0, INT64_MAX);
+  if (!seq.ok()) return seq.status();
+  const auto e = query.find("acked_epoch");
+  if (e == query.end() || !is_valid_id(e->second)) {
+    return Status(Code::kMalformed,
+                  "query parameter 'acked_epoch' must be 32 hex digits with 'acked'");
+  }
+  return HubMark{*seq, e->second};
+}
+}  // namespace
+
 Response HubService::push(const Request& r, const Session& s) {
   if (Status st = require_json(r); !st.ok()) return error_response(st);
   auto batch = protocol::parse_push_request(r.body, s.device_id, config_.max_batch);
   if (!batch.ok()) return error_response(batch.status());
+  std::map<std::string, std::string> query;
+  split_target(r.target, &query);
+  auto acked = acked_mark(query);
+  if (!acked.ok()) return error_response(acked.status());
 
   std::vector<std::pair<Change, Status>> denied;
   auto validate = [&](const Change& c) {
@@ -368,8 +387,15 @@ Response HubService::push(const Request& r, const Session& s) {
   };
   std::vector<MutationResult> results;
   int64_t last_counter = 0, seq_before = 0, seq_after = 0;
+  HubMark mark;
   {
     std::lock_guard lock(store_mu_);
+    // A mark this hub never gave: it was restored, and the numbers may have been taken again.
+    if (Status st = check_hub_mark(*store_, *acked); st.code() == Code::kHubRestored) {
+      return restored_response(*store_, s, st);
+    } else if (!st.ok()) {
+      return error_response(st);
+    }
     seq_before = store_->last_seq();
     auto accepted = store_->accept_push(s.device_id, *batch, validate);
     if (!accepted.ok()) return error_response(accepted.status());
@@ -378,6 +404,9 @@ Response HubService::push(const Request& r, const Session& s) {
     if (!progress.ok()) return error_response(progress.status());
     last_counter = *progress;
     seq_after = store_->last_seq();
+    auto marked = hub_mark(*store_);
+    if (!marked.ok()) return error_response(marked.status());
+    mark = std::move(marked).value();
   }
   audit_sensitive_writes(s, *batch, results);
   for (const auto& [c, why] : denied) {
@@ -400,8 +429,21 @@ Response HubService::push(const Request& r, const Session& s) {
     if (on_change_) on_change_();
   }
   Response out;
-  out.body = protocol::push_response(results, last_counter);
+  out.body = protocol::push_response(results, last_counter, mark);
   return out;
+}
+
+
+Response HubService::restored_response(Store& store, const Session& s, const Status& why) {
+  // Never skip silently: last_counter says from which counter on the client sends again.
+  auto progress = store.device_progress(s.device_id);
+  if (!progress.ok()) return error_response(progress.status());
+  (void)accounts_->audit(s.principal.user, s.device_id, "hub_restore_detected", why.message());
+  Response r = error_response(why);
+  json body = protocol::error_body(why);
+  body["last_counter"] = *progress;
+  r.body = body.dump();
+  return r;
 }
 
 Response HubService::pull(const Request& r, const Session& s) {
@@ -423,47 +465,16 @@ Response HubService::pull(const Request& r, const Session& s) {
     return error_response(
         Status(Code::kMalformed, "query parameter 'epoch' must be 32 hex digits"));
   }
+  auto acked = acked_mark(query);
+  if (!acked.ok()) return error_response(acked.status());
   Result<PullPage> page = Status(Code::kInternal, "unset");
   {
     std::lock_guard lock(pull_mu_);
-    auto last = pull_reader_->committed_seq();
-    if (!last.ok()) return error_response(last.status());
-    auto progress = pull_reader_->device_progress(s.device_id);
-    if (!progress.ok()) return error_response(progress.status());
-    // A cursor beyond the last change, or read in a run this file never had: the hub was
-    // restored from an older copy. Never skip silently: the client pulls again from 0 and sends
-    // again what it wrote (last_counter says from which counter on).
-    std::string restored;
-    if (*after > *last) {
-      restored = "cursor " + std::to_string(*after) + " is ahead of this hub (last change " +
-                 std::to_string(*last) + ")";
-    } else if (*after > 0 && epoch != query.end()) {
-      auto expected = pull_reader_->segment_of(*after);
-      if (!expected.ok()) return error_response(expected.status());
-      if (*expected != epoch->second) {
-        restored = "cursor " + std::to_string(*after) + " was read in a run of the hub (" +
-                   epoch->second.substr(0, 12) + ") that this copy of its data does not hold";
-      }
-    }
-    if (!restored.empty()) {
-      (void)accounts_->audit(s.principal.user, s.device_id, "hub_restore_detected", restored);
-      Status why(Code::kHubRestored,
-                 restored + ": this hub was restored from an older copy; pull again from 0");
-      Response r = error_response(why);
-      json body = protocol::error_body(why);
-      body["last_counter"] = *progress;
-      r.body = body.dump();
-      return r;
-    }
-    // A device holds every version it wrote (it writes to its own store before it pushes), so its
-    // own versions are never sent back to it.
-    page = read_pull_page(*pull_reader_, *after, read_filter(s.principal),
-                          static_cast<size_t>(*limit), s.device_id);
-    if (page.ok()) {
-      auto segment = pull_reader_->segment_of(page->next_cursor);
-      if (!segment.ok()) return error_response(segment.status());
-      page->epoch = *segment;
-      page->last_counter = *progress;
+    page = serve_pull(*pull_reader_, s.device_id, *after,
+                      epoch != query.end() ? std::string_view(epoch->second) : std::string_view(),
+                      read_filter(s.principal), static_cast<size_t>(*limit), *acked);
+    if (page.status().code() == Code::kHubRestored) {
+      return restored_response(*pull_reader_, s, page.status());
     }
   }
   if (!page.ok()) return error_response(page.status());

@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <mutex>
 #include <random>
 
@@ -25,7 +26,9 @@ std::string random_hex(size_t n_bytes) {
   return out;
 }
 
-std::string new_id() { return random_hex(16); }
+std::string new_id() {
+  return random_hex(16);
+}
 
 std::string name_id(std::initializer_list<std::string_view> parts) {
   std::string joined;
@@ -42,6 +45,28 @@ std::string name_id(std::initializer_list<std::string_view> parts) {
     out.push_back(kHex[digest[i] & 15]);
   }
   return out;
+}
+
+std::string id_after(std::string_view old, std::string random) {
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  for (size_t i = 0; i < random.size(); ++i) {
+    const char o = i < old.size() ? old[i] : '\0';
+    if (o < 'f') {  // some digit is greater than o: keep the prefix, take one of them
+      const auto not_greater =
+          std::count_if(kDigits.begin(), kDigits.end(), [o](char d) { return d <= o; });
+      const std::string_view greater = kDigits.substr(static_cast<size_t>(not_greater));
+      const size_t pick = kDigits.find(random[i]) % greater.size();
+      random.replace(0, i, old.substr(0, i));
+      random[i] = greater[pick];
+      return random;
+    }
+    if (o != 'f') break;  // not a digit, and above every digit
+  }
+  return random;
+}
+
+std::string new_id_after(std::string_view old) {
+  return id_after(old, new_id());
 }
 
 bool is_valid_id(std::string_view id) {

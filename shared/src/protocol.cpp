@@ -345,7 +345,8 @@ std::string push_request(const std::vector<Mutation>& batch) {
   return out;
 }
 
-std::string push_response(const std::vector<MutationResult>& results, int64_t last_counter) {
+std::string push_response(const std::vector<MutationResult>& results, int64_t last_counter,
+                          const HubMark& mark) {
   using namespace json_text;
   std::string out = "{\"last_counter\":";
   out.reserve(results.size() * 40 + 48);
@@ -369,7 +370,14 @@ std::string push_response(const std::vector<MutationResult>& results, int64_t la
     out += kind_name(r.kind);
     out += "\"}";
   }
-  out += "]}";
+  out += ']';
+  if (mark.seq > 0) {
+    out += ",\"seq\":";
+    append_int(out, mark.seq);
+    out += ",\"epoch\":";
+    out += json(mark.epoch).dump();
+  }
+  out += '}';
   return out;
 }
 
@@ -428,13 +436,14 @@ Result<std::vector<Mutation>> parse_push_request(std::string_view body, const st
 }
 
 Result<std::vector<MutationResult>> parse_push_response(std::string_view body,
-                                                        int64_t* last_counter) {
+                                                        int64_t* last_counter, HubMark* mark) {
   enum : size_t { kCounter, kStatus, kCode, kMessage };
   static constexpr Member kItem[] = {{"counter", Want::kInt},
                                      {"status", Want::kString},
                                      {"code", Want::kString, false},
                                      {"message", Want::kString, false}};
-  static constexpr Member kTop[] = {{"last_counter", Want::kInt}};
+  static constexpr Member kTop[] = {
+      {"last_counter", Want::kInt}, {"seq", Want::kInt, false}, {"epoch", Want::kString, false}};
   std::vector<MutationResult> out;
   ListReader reader(
       "results", kTop, kItem, SIZE_MAX, "answer",
@@ -459,6 +468,12 @@ Result<std::vector<MutationResult>> parse_push_response(std::string_view body,
       });
   LWC_RETURN_IF_ERROR(reader.read(body));
   if (last_counter) *last_counter = reader.top(0).integer;
+  if (mark) {
+    *mark = {};
+    if (reader.present_top(1) && reader.present_top(2)) {
+      *mark = HubMark{reader.top(1).integer, reader.top(2).text};
+    }
+  }
   return out;
 }
 

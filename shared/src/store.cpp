@@ -75,6 +75,17 @@ CREATE TABLE segments(
   started_ms INTEGER NOT NULL);
 INSERT INTO segments(token, first_seq, started_ms) VALUES(lower(hex(randomblob(16))), 0, 0);
 )sql",
+    // v6: (hub) a hash of each lineage version's value, so a version a copied data folder stamped
+    // with the same clock value and device as another is not taken for a repeat (knows_version);
+    // (client) its own versions a pulled one replaced, which a restored hub may have lost with the
+    // conflict that kept them (requeue_own sends them again)
+    R"sql(
+ALTER TABLE lineage ADD COLUMN value_hash INTEGER;
+CREATE TABLE own_replaced(
+  tbl TEXT NOT NULL, row_id TEXT NOT NULL, scope TEXT NOT NULL, field TEXT NOT NULL,
+  value TEXT NOT NULL, hlc INTEGER NOT NULL, device TEXT NOT NULL, base INTEGER NOT NULL,
+  PRIMARY KEY(tbl, row_id, field, hlc, device)) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion);
 
@@ -222,13 +233,25 @@ Status Store::prepare_statements() {
                            "INSERT INTO meta(key,value) VALUES(?1,?2) "
                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
   LWC_RETURN_IF_ERROR(prep(get_meta_, "SELECT value FROM meta WHERE key=?1"));
-  if (schema_version_ >= 4) {
+  if (schema_version_ >= 6) {
+    LWC_RETURN_IF_ERROR(prep(insert_replaced_,
+                             "INSERT OR IGNORE INTO own_replaced"
+                             "(tbl,row_id,scope,field,value,hlc,device,base) "
+                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"));
+    LWC_RETURN_IF_ERROR(
+        prep(insert_lineage_,
+             "INSERT OR IGNORE INTO lineage(row_key,field,hlc,device,base,value_hash) "
+             "VALUES(?1,?2,?3,?4,?5,?6)"));
+    LWC_RETURN_IF_ERROR(prep(get_lineage_,
+                             "SELECT device, base, value_hash FROM lineage WHERE row_key=?1 AND "
+                             "field=?2 AND hlc=?3 LIMIT 4"));
+  } else if (schema_version_ >= 4) {
     LWC_RETURN_IF_ERROR(prep(insert_lineage_,
                              "INSERT OR IGNORE INTO lineage(row_key,field,hlc,device,base) "
                              "VALUES(?1,?2,?3,?4,?5)"));
     LWC_RETURN_IF_ERROR(prep(get_lineage_,
-                             "SELECT device, base FROM lineage WHERE row_key=?1 AND field=?2 AND "
-                             "hlc=?3 LIMIT 4"));
+                             "SELECT device, base, NULL FROM lineage WHERE row_key=?1 AND "
+                             "field=?2 AND hlc=?3 LIMIT 4"));
   }
   return {};
 }
@@ -311,18 +334,37 @@ Result<Store::FieldLookup> Store::lookup(const Change& c) {
   return out;
 }
 
-Result<bool> Store::knows_version(const Change& c) {
+namespace {
+// FNV-1a: stable across runs and platforms, as the lineage keeps it.
+int64_t value_hash(std::string_view value) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char ch : value) h = (h ^ ch) * 1099511628211ull;
+  return static_cast<int64_t>(h);
+}
+}  // namespace
+
+Result<Store::Known> Store::knows_version(const Change& c) {
   auto found = lookup(c);
   if (!found.ok()) return found.status();
-  if (found->row_key == 0) return false;
+  if (found->row_key == 0) return Known::kNo;
   const FieldVersion& v = c.version;
   if (found->current && found->current->hlc == v.hlc && found->current->device == v.device) {
-    return true;
+    return found->current->value == v.value ? Known::kSame : Known::kOther;
   }
-  if (schema_version_ < 4) return false;
-  get_lineage_.bind(1, found->row_key).bind_ref(2, c.field).bind(3, v.hlc.packed);
-  bool known = false;
-  while (get_lineage_.step()) known |= get_lineage_.col_view(0) == v.device;
+  if (schema_version_ < 4) return Known::kNo;
+  return known_in_lineage(found->row_key, c.field, v);
+}
+
+Result<Store::Known> Store::known_in_lineage(int64_t row_key, const std::string& field,
+                                             const FieldVersion& v) {
+  get_lineage_.bind(1, row_key).bind_ref(2, field).bind(3, v.hlc.packed);
+  Known known = Known::kNo;
+  while (get_lineage_.step()) {
+    if (get_lineage_.col_view(0) != v.device) continue;
+    known = get_lineage_.col_is_null(2) || get_lineage_.col_int(2) == value_hash(v.value)
+                ? Known::kSame
+                : Known::kOther;
+  }
   Status s = get_lineage_.last_status();
   get_lineage_.reset();
   if (!s.ok()) return s;
@@ -332,7 +374,16 @@ Result<bool> Store::knows_version(const Change& c) {
 Status Store::keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v) {
   insert_lineage_.bind(1, row_key).bind_ref(2, field).bind(3, v.hlc.packed).bind_ref(4, v.device);
   insert_lineage_.bind(5, v.base.packed);
+  if (schema_version_ >= 6) insert_lineage_.bind(6, value_hash(v.value));
   return insert_lineage_.run();
+}
+
+Status Store::forked(const Change& c) {
+  return Status(Code::kDeviceForked,
+                "device " + c.version.device + " sent another value for " + c.table + "/" +
+                    c.row_id + "." + c.field + " at clock " + c.version.hlc.to_string() +
+                    " than the one it sent before: this data folder is a copy of another that "
+                    "syncs as the same device");
 }
 
 Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority) {
@@ -371,12 +422,32 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority) 
       return found;
     };
   }
+  if (hub) {  // the same clock value and device with another value: two folders of one device
+    Known same = Known::kNo;
+    if (current && current->hlc == c.version.hlc && current->device == c.version.device) {
+      same = current->value == c.version.value ? Known::kSame : Known::kOther;
+    } else if (current && wins_over(*current, c.version)) {
+      auto known = known_in_lineage(f.row_key, c.field, c.version);
+      if (!known.ok()) return known.status();
+      same = *known;
+    }
+    if (same == Known::kOther) return forked(c);
+  }
   MergeResult m = merge(current, c.version, lineage);
   LWC_RETURN_IF_ERROR(lineage_error);
   if (hub && m.outcome == MergeOutcome::kStale) {
     LWC_RETURN_IF_ERROR(keep_lineage(f.row_key, c.field, c.version));
   } else if (hub && m.outcome == MergeOutcome::kApplied && current) {
     LWC_RETURN_IF_ERROR(keep_lineage(f.row_key, c.field, *current));
+  }
+  if (!hub && schema_version_ >= 6 && m.outcome == MergeOutcome::kApplied && current &&
+      current->device == device_id_ && c.version.device != device_id_) {
+    // Another device's version replaced one of ours: keep ours, should the hub lose its verdict.
+    insert_replaced_.bind_ref(1, c.table).bind_ref(2, c.row_id).bind_ref(3, c.scope);
+    insert_replaced_.bind_ref(4, c.field).bind_ref(5, current->value);
+    insert_replaced_.bind(6, current->hlc.packed).bind_ref(7, current->device);
+    insert_replaced_.bind(8, current->base.packed);
+    LWC_RETURN_IF_ERROR(insert_replaced_.run());
   }
   if (hub && m.conflict) {
     const Conflict& k = *m.conflict;
@@ -665,6 +736,12 @@ Result<int64_t> Store::acknowledged_counter() {
   return next->empty() ? int64_t{0} : std::stoll(*next) - 1;
 }
 
+Result<int64_t> Store::numbered_counter() {
+  auto next = get_meta("next_counter");
+  if (!next.ok()) return next.status();
+  return next->empty() ? int64_t{0} : std::stoll(*next) - 1;
+}
+
 Result<int64_t> Store::pull_cursor() {
   auto v = get_meta("pull_cursor");
   if (!v.ok()) return v.status();
@@ -716,7 +793,7 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
         // again (Store::become_device), so neither folder's work is dropped as a repeat.
         auto known = knows_version(m.change);
         if (!known.ok()) return fail(known.status());
-        if (!*known) {
+        if (*known != Known::kSame) {
           return fail(Status(Code::kDeviceForked,
                              "change number " + std::to_string(m.counter) + " of device " + device +
                                  " was already used for another change: this data "
@@ -763,6 +840,13 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
   if (s.ok()) s = txn.commit();
   if (!s.ok()) return fail(s);
   return results;
+}
+
+Status Store::backup_to(const std::string& path) {
+  auto st = db_.prepare("VACUUM INTO ?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, path);
+  return st->run();
 }
 
 Result<std::string> Store::open_segment() {
@@ -821,16 +905,37 @@ Status Store::rewrite_outbox(const std::vector<Mutation>& queue, int64_t first_c
 
 Status Store::restart_pull() {
   LWC_RETURN_IF_ERROR(set_meta("pull_cursor", "0"));
+  LWC_RETURN_IF_ERROR(set_meta("acked_seq", ""));
+  LWC_RETURN_IF_ERROR(set_meta("acked_epoch", ""));
   return set_meta("pull_epoch", "");
 }
 
-Result<int64_t> Store::requeue_own(int64_t first_counter) {
+Status Store::keep_hub_mark(int64_t seq, const std::string& epoch) {
+  auto kept = hub_mark();
+  if (!kept.ok()) return kept.status();
+  if (seq <= kept->first) return {};
   sql::Txn txn(db_);
   LWC_RETURN_IF_ERROR(txn.status());
-  LWC_RETURN_IF_ERROR(begin_write());
+  LWC_RETURN_IF_ERROR(set_meta("acked_seq", std::to_string(seq)));
+  LWC_RETURN_IF_ERROR(set_meta("acked_epoch", epoch));
+  return txn.commit();
+}
+
+Result<std::pair<int64_t, std::string>> Store::hub_mark() {
+  auto seq = get_meta("acked_seq");
+  if (!seq.ok()) return seq.status();
+  auto epoch = get_meta("acked_epoch");
+  if (!epoch.ok()) return epoch.status();
+  return std::pair<int64_t, std::string>{seq->empty() ? 0 : std::stoll(*seq), *epoch};
+}
+
+Result<std::vector<Mutation>> Store::own_versions() {
   auto st = db_.prepare(
       "SELECT tbl,row_id,scope,field,value,hlc,base FROM outbox UNION "
-      "SELECT tbl,row_id,scope,field,value,hlc,base FROM field_versions WHERE device=?1 "
+      "SELECT tbl,row_id,scope,field,value,hlc,base FROM field_versions WHERE device=?1 " +
+      std::string(schema_version_ >= 6 ? "UNION SELECT tbl,row_id,scope,field,value,hlc,base "
+                                         "FROM own_replaced WHERE device=?1 "
+                                       : "") +
       "ORDER BY 6");
   if (!st.ok()) return st.status();
   st->bind(1, device_id_);
@@ -839,41 +944,61 @@ Result<int64_t> Store::requeue_own(int64_t first_counter) {
     queue.push_back(Mutation{0, change_at(*st, 0, device_id_)});
   }
   if (!st->last_status().ok()) return st->last_status();
+  return queue;
+}
+
+Result<int64_t> Store::requeue_own(int64_t first_counter) {
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  LWC_RETURN_IF_ERROR(begin_write());
+  auto queue = own_versions();
+  if (!queue.ok()) return queue.status();
   const int64_t counter_before = next_counter_;
-  Status s = rewrite_outbox(queue, first_counter);
+  Status s = rewrite_outbox(*queue, first_counter);
   if (s.ok()) s = restart_pull();
   if (s.ok()) s = txn.commit();
   if (!s.ok()) {
     next_counter_ = counter_before;
     return s;
   }
-  return static_cast<int64_t>(queue.size());
+  return static_cast<int64_t>(queue->size());
 }
 
 Result<int64_t> Store::become_device(const std::string& new_device) {
+  if (new_device <= device_id_) {
+    return Status(Code::kInvalidArgument, "a copied data folder takes a device id greater than " +
+                                              device_id_ + " (id_after), not " + new_device);
+  }
   sql::Txn txn(db_);
   LWC_RETURN_IF_ERROR(txn.status());
   LWC_RETURN_IF_ERROR(begin_write());
-  auto queue = outbox(std::numeric_limits<int32_t>::max());
-  if (!queue.ok()) return queue.status();
-  // The versions only this folder holds are the queued ones: they become the new device's.
-  auto own = db_.prepare(
-      "UPDATE fields SET device=?2 WHERE device=?1 AND hlc IN (SELECT hlc FROM outbox)");
-  if (!own.ok()) return own.status();
-  own->bind(1, device_id_).bind(2, new_device);
-  LWC_RETURN_IF_ERROR(own->run());
+  // Which of its versions the other folder lacks is not known here (some may have reached the hub
+  // under the old id, and been lost with a restored hub): every version it wrote becomes the new
+  // device's and is sent again. Where the other folder holds the same write under the old id,
+  // the hub keeps one of the twins; they carry the same value.
+  for (const char* table : {"fields", "own_replaced"}) {
+    if (std::string_view(table) == "own_replaced" && schema_version_ < 6) continue;
+    auto own = db_.prepare(std::string("UPDATE ") + table + " SET device=?2 WHERE device=?1");
+    if (!own.ok()) return own.status();
+    own->bind(1, device_id_).bind(2, new_device);
+    LWC_RETURN_IF_ERROR(own->run());
+  }
+  const std::string old = device_id_;
+  device_id_ = new_device;
+  auto queue = own_versions();
   const int64_t counter_before = next_counter_;
-  Status s = rewrite_outbox(*queue, 1);
+  Status s = queue.status();
+  if (s.ok()) s = rewrite_outbox(*queue, 1);
   if (s.ok()) s = restart_pull();
-  if (s.ok()) s = set_meta("forked_from", device_id_);
+  if (s.ok()) s = set_meta("forked_from", old);
   if (s.ok()) s = set_meta("forked_ms", std::to_string(clock_.now_ms()));
   if (s.ok()) s = set_meta("device_id", new_device);
   if (s.ok()) s = txn.commit();
   if (!s.ok()) {
     next_counter_ = counter_before;
+    device_id_ = old;
     return s;
   }
-  device_id_ = new_device;
   return static_cast<int64_t>(queue->size());
 }
 

@@ -306,6 +306,19 @@ constexpr Text kTexts[] = {
     {"gui.status.good", "ตามเป้า", "On track"},
     {"gui.status.nodata", "ไม่มีข้อมูล", "No data"},
     {"gui.status.watch", "เฝ้าระวัง", "Watch"},
+    {"gui.sync.forked", "โฟลเดอร์นี้เป็นสำเนา: ใช้เป็นเครื่องใหม่แล้ว",
+     "Copied folder: now a device of its own"},
+    {"gui.sync.forked_tip",
+     "เมื่อ {0} พบว่าโฟลเดอร์ข้อมูลนี้เป็นสำเนาของเครื่อง {1} จึงลงทะเบียนเป็นเครื่องใหม่ของบัญชีเดิม "
+     "และส่งข้อมูลทั้งหมดที่บันทึกไว้ที่นี่ใหม่ ไม่มีข้อมูลสูญหาย",
+     "On {0} this data folder was found to be a copy of device {1}: it enrolled as a new device of "
+     "the same account and sent everything entered here again. Nothing was lost."},
+    {"gui.sync.hub_restored", "ศูนย์ถูกกู้คืน: ส่งซ้ำ {0} รายการ", "Hub restored: {0} sent again"},
+    {"gui.sync.hub_restored_tip",
+     "เมื่อ {0} พบว่าเครื่องแม่ข่ายของจังหวัดถูกกู้คืนจากสำเนาเก่า เครื่องนี้จึงส่งข้อมูลที่บันทึกไว้ "
+     "{1} รายการซ้ำ และรับข้อมูลใหม่ทั้งหมด ไม่ต้องทำอะไรเพิ่ม",
+     "On {0} the province's hub was found restored from an older copy: this computer sent its {1} "
+     "entries again and fetched everything anew. Nothing to do."},
     {"gui.sync.last", "ซิงค์ล่าสุด: {0}", "Last sync: {0}"},
     {"gui.sync.live", "ออนไลน์ (รับแจ้งทันที)", "Online (live)"},
     {"gui.sync.never", "ยังไม่เคย", "never"},

@@ -33,7 +33,9 @@ using nlohmann::json;
 Result<json> parse_json(std::string_view text);
 
 std::string push_request(const std::vector<Mutation>& batch);
-std::string push_response(const std::vector<MutationResult>& results, int64_t last_counter);
+// `mark` (when its seq > 0): where the hub stood, as "seq" and "epoch".
+std::string push_response(const std::vector<MutationResult>& results, int64_t last_counter,
+                          const HubMark& mark = {});
 std::string pull_response(const PullPage& page);
 json error_body(const Status& s);
 
@@ -41,9 +43,11 @@ json error_body(const Status& s);
 // `max_mutations` is kTooLarge, found before the rest of the body is read.
 Result<std::vector<Mutation>> parse_push_request(std::string_view body, const std::string& device,
                                                  size_t max_mutations = SIZE_MAX);
-// `last_counter`, when given, receives the hub's last counter for the pushing device.
+// `last_counter`, when given, receives the hub's last counter for the pushing device; `mark` the
+// hub's mark (seq 0 from a hub that sends none).
 Result<std::vector<MutationResult>> parse_push_response(std::string_view body,
-                                                        int64_t* last_counter = nullptr);
+                                                        int64_t* last_counter = nullptr,
+                                                        HubMark* mark = nullptr);
 Result<PullPage> parse_pull_response(std::string_view body);
 // {"code":..., "message":...} back into a Status (client side).
 Status parse_error_body(const json& body, Code fallback);

@@ -99,7 +99,7 @@ struct Row {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens or creates the store; upgrades an older schema; refuses (kSchemaTooNew) a newer one.
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock);
@@ -170,6 +170,12 @@ class Store {
   // The highest mutation counter the hub has acknowledged (or refused): the counters below the
   // outbox's.
   Result<int64_t> acknowledged_counter();
+  // The latest point (seq, epoch) at which the hub acknowledged a push (sync.h HubMark); kept only
+  // when later than the kept one; cleared when pulling restarts.
+  Status keep_hub_mark(int64_t seq, const std::string& epoch);
+  Result<std::pair<int64_t, std::string>> hub_mark();
+  // The last mutation counter this data folder numbered (0: none), as the file holds it now.
+  Result<int64_t> numbered_counter();
 
   // --- push batches (hub) ---
   // Decides a mutation before it is merged: ok, or the typed reason to reject it.
@@ -184,6 +190,11 @@ class Store {
                                                   const Validator& validate);
   Result<int64_t> device_progress(const std::string& device);
 
+  // --- copies ---
+  // Writes a consistent copy of the whole store to a new file `path` (VACUUM INTO) while this and
+  // other connections go on; fails when `path` exists. The copy is not fsynced.
+  Status backup_to(const std::string& path);
+
   // --- epochs (hub) ---
   // Starts a segment (one per run of the hub process): seqs from the next one on belong to a new
   // random token. Returns the token.
@@ -194,12 +205,15 @@ class Store {
   // --- repair (client) ---
   // The hub lost changes of this device (it was restored from an older copy): queue every current
   // version this device wrote, with the outbox, in clock order, numbered from `first_counter`
-  // (the hub's last counter for this device + 1), and pull again from 0. Returns how many.
+  // (the hub's last counter for this device + 1), and pull again from 0. Returns how many. Its own
+  // versions that a pulled version replaced go too: the conflict that kept them may be lost.
   Result<int64_t> requeue_own(int64_t first_counter);
   // This data folder is a copy of another that keeps `device_id()` (the hub said device_forked):
-  // it becomes `new_device`. The versions it queued become the new device's, its outbox is
-  // numbered from 1, and it pulls again from 0 (what the other copy wrote under the old id was
-  // never sent here). Returns the outbox size.
+  // it becomes `new_device`. Every version it wrote (current, queued, or replaced by a pulled one)
+  // becomes the new device's and is queued again, numbered from 1, and it pulls again from 0 (what
+  // the other copy wrote under the old id was never sent here). Returns the outbox size.
+  // `new_device` must be greater than device_id() (id.h id_after): each renamed version then beats
+  // its twin under the old id everywhere.
   Result<int64_t> become_device(const std::string& new_device);
 
   // --- reading ---
@@ -242,11 +256,20 @@ class Store {
   // Merges one change inside the caller's transaction.
   Result<ApplyKind> apply_one(const Change& c, Authority authority);
   Status keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v);
-  // Whether this exact version (field, clock, device) was ever applied here: current or lineage.
-  Result<bool> knows_version(const Change& c);
+  // Whether this version (field, clock, device) was ever applied here, current or in the lineage:
+  // kSame with the same value (or a lineage row too old to say), kOther with another value — two
+  // data folders of one device stamped the same clock value (a copy, which must become a new
+  // device, or the hub would take one for a repeat of the other).
+  enum class Known { kNo, kSame, kOther };
+  Result<Known> knows_version(const Change& c);
+  Result<Known> known_in_lineage(int64_t row_key, const std::string& field, const FieldVersion& v);
+  static Status forked(const Change& c);
   // Inside a write transaction: the outbox becomes `queue`, numbered from `first_counter`; refused
   // changes numbered from there on move below every number in use.
   Status rewrite_outbox(const std::vector<Mutation>& queue, int64_t first_counter);
+  // Inside a write transaction: every version this device wrote that this folder holds — queued,
+  // current, or replaced by a pulled one — in clock order.
+  Result<std::vector<Mutation>> own_versions();
   // Inside a write transaction: the next pull starts from 0, with no epoch.
   Status restart_pull();
   Status persist_clock();
@@ -274,7 +297,7 @@ class Store {
   } last_row_;
 
   sql::Stmt get_field_, get_field_by_key_, upsert_field_, insert_row_, insert_conflict_,
-      insert_outbox_, set_meta_, get_meta_, insert_lineage_, get_lineage_;
+      insert_outbox_, set_meta_, get_meta_, insert_lineage_, get_lineage_, insert_replaced_;
 };
 
 }  // namespace lwc

@@ -33,6 +33,16 @@ struct SyncProgress {
   int64_t total = 0;  // push: outbox size at the start; pull: unknown (0)
 };
 
+// The repairs a data folder made, as its store keeps them (docs/protocol.md, "Restored hubs and
+// copied folders"): when it found the hub restored from an older copy and how many of its versions
+// it sent again; when it was found to be a copy, and of which device. 0 / "": never.
+struct RepairNotes {
+  int64_t hub_restored_ms = 0, hub_restored_resent = 0;
+  int64_t forked_ms = 0;
+  std::string forked_from;
+};
+Result<RepairNotes> repair_notes(Store& store);
+
 struct SyncStats {
   int64_t pushed = 0, rejected = 0, pulled = 0, cursor = 0;
   int64_t restamped = 0, requeued = 0;  // after a corrected clock (Store::Restamp)
@@ -71,6 +81,8 @@ class SyncEngine {
   Status restored(int64_t hub_last_counter, const std::string& why);
   // The hub lost this device's changes after hub_last_counter_: queue them again (see above).
   Status repair_restored_hub(SyncStats& stats);
+  // The restored() status of a 409 hub_restored answer (push or pull), or nothing.
+  std::optional<Status> restored_answer(const HttpResponse& r);
   Status fork(SyncStats& stats);
   int64_t hub_last_counter_ = 0;
 

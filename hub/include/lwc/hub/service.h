@@ -144,6 +144,8 @@ class HubService {
   Response me(const Session& s);
   Response push(const Request& r, const Session& s);
   Response pull(const Request& r, const Session& s);
+  // 409 hub_restored with the device's last counter (from `store`), audited.
+  Response restored_response(Store& store, const Session& s, const Status& why);
   Response conflicts(const Session& s);
   // The web page, its data and the letters (hub/src/web.cpp); nullopt when `path` is not theirs.
   std::optional<Response> web(const Request& r, const std::string& path);
