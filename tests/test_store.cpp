@@ -65,6 +65,43 @@ TEST_CASE("store: an older file is upgraded and keeps its data", "[store]") {
   CHECK(store->rejected().ok());
 }
 
+TEST_CASE(
+    "store: a v5 hub is upgraded, and its lineage rows without a value hash still count as repeats",
+    "[store][fork]") {
+  TempDir dir;
+  FakeClock clock(kT0);
+  const std::string path = dir.file("hub.db");
+  const std::string id = new_id();
+  const Change first = change(id, "value", "100", Hlc::from_parts(kT0, 1), "dev1");
+  {
+    auto v5 = Store::open_at_version({path, "hub"}, clock, 5);
+    REQUIRE(v5.ok());
+    REQUIRE((*v5)->accept_push("dev1", {{1, first}}, nullptr).ok());
+    REQUIRE((*v5)
+                ->accept_push(
+                    "dev2", {{1, change(id, "value", "300", Hlc::from_parts(kT0 + 9, 0), "dev2")}},
+                    nullptr)
+                .ok());
+  }
+  auto hub = open_store(path, clock);
+  CHECK(hub->schema_version() == Store::kSchemaVersion);
+  auto repeat = hub->accept_push("dev1", {{1, first}}, nullptr);  // in the lineage, no hash
+  REQUIRE(repeat.ok());
+  CHECK((*repeat)[0].kind == MutationResult::Kind::kDuplicate);
+  // A version superseded after the upgrade has its hash: another value at its clock is a copy.
+  const Change second = change(id, "unit", "\"baht\"", Hlc::from_parts(kT0 + 20, 0), "dev1");
+  REQUIRE(hub->accept_push("dev1", {{2, second}}, nullptr).ok());
+  REQUIRE(hub->accept_push(
+                 "dev2", {{2, change(id, "unit", "\"kip\"", Hlc::from_parts(kT0 + 30, 0), "dev2")}},
+                 nullptr)
+              .ok());
+  Change other = second;
+  other.version.value = "\"dong\"";
+  CHECK(hub->accept_push("dev1", {{2, other}}, nullptr).status().code() == Code::kDeviceForked);
+  CHECK((*hub->accept_push("dev1", {{2, second}}, nullptr))[0].kind ==
+        MutationResult::Kind::kDuplicate);
+}
+
 TEST_CASE("store: a file from a newer LWC is refused with a clear error", "[store]") {
   TempDir dir;
   FakeClock clock(kT0);
