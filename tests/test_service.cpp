@@ -198,6 +198,55 @@ TEST_CASE("service: a cross-district write is rejected per mutation and audited"
   CHECK_THAT(audit[0].detail, Catch::Contains("\"scope\":\"5208\""));
 }
 
+TEST_CASE("service: an ack or dispute naming another district's warning is refused and audited",
+          "[service]") {
+  HubFixture f;
+  const std::string warning = new_id(), mine = new_id();
+  f.hub->with_store([&](Store& s) {
+    for (const auto& [id, district] : {std::pair{warning, "5203"}, std::pair{mine, "5202"}}) {
+      REQUIRE(s.write_local("warning", id, district,
+                            {{"district", json(district).dump()}, {"stage", "\"demand\""}},
+                            Store::Queue::kNone)
+                  .ok());
+    }
+    return 0;
+  });
+  const std::string token = f.login("maemo", new_id());
+  auto ack = [](int64_t counter, const std::string& row, const std::string& warning_id) {
+    json m = mutation(counter, row, "5202", "warning_id", warning_id);
+    m["table"] = "ack";
+    return m;
+  };
+  auto kind = [](int64_t counter, const std::string& row, const std::string& k) {
+    json m = mutation(counter, row, "5202", "kind", k);
+    m["table"] = "ack";
+    return m;
+  };
+  const std::string theirs_row = new_id(), mine_row = new_id();
+  auto r = f.call("POST", "/v1/push",
+                  push_body({ack(1, theirs_row, warning), kind(2, theirs_row, "dispute"),
+                             ack(3, mine_row, mine), kind(4, mine_row, "ack")}),
+                  token);
+  REQUIRE(r.status == 200);
+  json results = body_of(r)["results"];
+  CHECK(results[0]["status"] == "rejected");
+  CHECK(results[0]["code"] == "permission_denied");
+  CHECK_THAT(results[0]["message"].get<std::string>(), Catch::Contains("district 5203"));
+  CHECK(results[2]["status"] == "applied");  // its own warning
+  f.hub->with_store([&](Store& s) {
+    CHECK(!s.get_field("ack", theirs_row, "warning_id")->has_value());
+    CHECK((*s.get_field("ack", mine_row, "warning_id"))->value == json(mine).dump());
+    return 0;
+  });
+  auto log = f.hub->accounts().audit_log();
+  REQUIRE(log.ok());
+  bool audited = false;
+  for (const hub::AuditEntry& e : *log) {
+    audited |= e.action == "write_rejected" && e.detail.find(theirs_row) != std::string::npos;
+  }
+  CHECK(audited);
+}
+
 TEST_CASE("service: wrong value types and far-future clocks are rejected per mutation",
           "[service]") {
   HubFixture f;

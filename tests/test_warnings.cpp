@@ -109,6 +109,21 @@ TEST_CASE("task rule: acknowledging the demand stops escalation", "[warnings]") 
   CHECK(stages(w.eval(at("2026-12-30")), kRuleTaskDeadline) == V{"warn", "follow", "demand"});
 }
 
+TEST_CASE("task rule: another district's ack or dispute of a warning neither clears nor pauses it",
+          "[warnings]") {
+  World w;
+  Row task = w.task("2026-12-18");
+  const std::string demand = warning_id(kRuleTaskDeadline, task.id, "5202", Stage::kDemand);
+  const std::string follow = warning_id(kRuleTaskDeadline, task.id, "5202", Stage::kFollow);
+  // Thoen (5203) writes rows in its own scope naming Mae Mo's warnings (ids are predictable).
+  w.put(ack_entry(demand, "5203", "thoen", at("2026-12-19", 9), false, ""));
+  w.put(ack_entry(follow, "5203", "thoen", at("2026-12-18", 9), true, "not theirs to dispute"));
+  CHECK(stages(w.eval(at("2026-12-30")), kRuleTaskDeadline).size() == 4);  // still escalated
+  // Mae Mo's own acknowledgement counts.
+  w.put(ack_entry(demand, "5202", "maemo", at("2026-12-19", 9), false, ""));
+  CHECK(stages(w.eval(at("2026-12-30")), kRuleTaskDeadline) == V{"warn", "follow", "demand"});
+}
+
 TEST_CASE("task rule: a dispute pauses escalation until it is resolved", "[warnings]") {
   World w;
   Row task = w.task("2026-12-18");
@@ -126,7 +141,8 @@ TEST_CASE("task rule: a dispute pauses escalation until it is resolved", "[warni
   CHECK(resolve_entry(dispute, "province", 1, "").status().code() == Code::kInvalidArgument);
 }
 
-TEST_CASE("task rule: a submission clears it, one returned for quality raises it again", "[warnings]") {
+TEST_CASE("task rule: a submission clears it, one returned for quality raises it again",
+          "[warnings]") {
   World w;
   Row task = w.task("2026-12-18", {"5202", "5203"});
   CHECK(w.eval(at("2026-12-19")).size() == 6);  // two districts × warn, follow, demand
@@ -134,7 +150,8 @@ TEST_CASE("task rule: a submission clears it, one returned for quality raises it
   auto ws = w.eval(at("2026-12-19", 10));
   CHECK(ws.size() == 3);
   CHECK(std::all_of(ws.begin(), ws.end(), [](auto& x) { return x.district == "5203"; }));
-  w.put(review_entry(sub, false, "province", at("2026-12-19", 11), "ขาดเอกสารแนบ / attachment missing"));
+  w.put(review_entry(sub, false, "province", at("2026-12-19", 11),
+                     "ขาดเอกสารแนบ / attachment missing"));
   ws = w.eval(at("2026-12-19", 12));
   CHECK(ws.size() == 6);
   const Warning* again = nullptr;
@@ -150,11 +167,13 @@ TEST_CASE("task rule: a submission clears it, one returned for quality raises it
   CHECK(stages(late.eval(at("2026-12-17")), kRuleTaskDeadline) == V{"warn"});
 }
 
-TEST_CASE("budget rule: behind the curve warns, follow and demand need verified data", "[warnings]") {
+TEST_CASE("budget rule: behind the curve warns, follow and demand need verified data",
+          "[warnings]") {
   World w;
   w.put(target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
   // 26 Nov (week of Mon 23 Nov): expected 30 % × 53/91 days = 17.5 %; 10 % is behind by > 5 points.
-  w.put_at(at("2026-11-20", 16), budget_entry({"5202", "strategy", 100'000, "2026-11-20", "maemo", "GFMIS"}));
+  w.put_at(at("2026-11-20", 16),
+           budget_entry({"5202", "strategy", 100'000, "2026-11-20", "maemo", "GFMIS"}));
   auto ws = w.eval(at("2026-11-26", 9));
   REQUIRE(stages(ws, kRuleBudgetCurve) == V{"warn"});
   const Warning& warn = *find(ws, kRuleBudgetCurve, Stage::kWarn);
@@ -165,11 +184,13 @@ TEST_CASE("budget rule: behind the curve warns, follow and demand need verified 
   CHECK(warn.message_en.find("10.0% is below the cumulative target 17.5% (week 9)") !=
         std::string::npos);
   // 13 % is within the 5-point tolerance: no warning.
-  w.put_at(at("2026-11-25", 16), budget_entry({"5202", "strategy", 130'000, "2026-11-25", "maemo", "GFMIS"}));
+  w.put_at(at("2026-11-25", 16),
+           budget_entry({"5202", "strategy", 130'000, "2026-11-25", "maemo", "GFMIS"}));
   CHECK(stages(w.eval(at("2026-11-26", 9)), kRuleBudgetCurve).empty());
 
   // 24 Dec, a week before the Q1 checkpoint (30 % by 31 Dec): follow — but only on verified data.
-  Row dec = w.put_at(at("2026-12-20", 16), budget_entry({"5202", "strategy", 150'000, "2026-12-20", "maemo", "GFMIS"}));
+  Row dec = w.put_at(at("2026-12-20", 16),
+                     budget_entry({"5202", "strategy", 150'000, "2026-12-20", "maemo", "GFMIS"}));
   CHECK(stages(w.eval(at("2026-12-24", 9)), kRuleBudgetCurve) == V{"warn"});
   w.put_at(at("2026-12-21", 10), review_entry(dec, true, "province", at("2026-12-21", 10), ""));
   ws = w.eval(at("2026-12-24", 9));
@@ -185,12 +206,14 @@ TEST_CASE("budget rule: behind the curve warns, follow and demand need verified 
   CHECK(demand->raised_at == at("2027-01-01"));
   CHECK_FALSE(demand->unverified);
   // Editing the figure after the review makes it unverified again: back to the warn stage.
-  w.put_at(at("2027-01-04", 15), budget_entry({"5202", "strategy", 160'000, "2026-12-20", "maemo", "GFMIS"}));
+  w.put_at(at("2027-01-04", 15),
+           budget_entry({"5202", "strategy", 160'000, "2026-12-20", "maemo", "GFMIS"}));
   ws = w.eval(at("2027-01-05", 9));
   CHECK_FALSE(find(ws, kRuleBudgetCurve, Stage::kDemand));
   CHECK(find(ws, kRuleBudgetCurve, Stage::kWarn));
   CHECK_FALSE(find(w.eval(at("2027-01-11", 14)), kRuleBudgetCurve, Stage::kDemand));
-  // …until the figure has waited more than 7 days for verification: the demand is raised and says so.
+  // …until the figure has waited more than 7 days for verification: the demand is raised and says
+  // so.
   ws = w.eval(at("2027-01-11", 16));
   demand = find(ws, kRuleBudgetCurve, Stage::kDemand);
   REQUIRE(demand);
@@ -217,11 +240,13 @@ TEST_CASE("budget rule: work groups add up, no figure at all is stale data", "[w
   CHECK(w.eval(at("2026-12-24", 9)).empty());
 }
 
-TEST_CASE("curves: expected % per fiscal year, also in week 1 whose Monday is in September", "[warnings]") {
+TEST_CASE("curves: expected % per fiscal year, also in week 1 whose Monday is in September",
+          "[warnings]") {
   const CurveRule budget = RulesConfig{}.budget;
   CHECK(curve_expected_pct(budget, 2570, *parse_date("2026-09-28")) == 0.0);
   CHECK(curve_expected_pct(budget, 2570, *parse_date("2026-12-31")) == Approx(30.0));
-  CHECK(curve_expected_pct(budget, 2570, *parse_date("2027-02-14")) == Approx(30.0 + 22.0 * 45 / 90));
+  CHECK(curve_expected_pct(budget, 2570, *parse_date("2027-02-14")) ==
+        Approx(30.0 + 22.0 * 45 / 90));
   CHECK(curve_expected_pct(budget, 2570, *parse_date("2027-09-30")) == Approx(100.0));
   // Friday 2 Oct 2026 is in week 1 (Monday 28 Sep): nobody is behind yet.
   World w;
@@ -246,7 +271,8 @@ TEST_CASE("BMN rule: households entered against the weekly expectation", "[warni
   CHECK(find(ws, kRuleBmnCurve, Stage::kWarn)->message_en.find("20.0%") != std::string::npos);
 }
 
-TEST_CASE("silence: needs a reason and an end time, and covers only its rule and subject", "[warnings]") {
+TEST_CASE("silence: needs a reason and an end time, and covers only its rule and subject",
+          "[warnings]") {
   World w;
   Row task = w.task("2026-12-18", {"5202", "5203"});
   CHECK(silence_entry({"5202", "", "", at("2026-12-31"), "", "province"}, at("2026-12-10"))
@@ -267,7 +293,8 @@ TEST_CASE("silence: needs a reason and an end time, and covers only its rule and
   CHECK(std::none_of(ws.begin(), ws.end(), [](auto& x) { return !x.silenced_by.empty(); }));
 }
 
-TEST_CASE("rules: one verdict, one id — a district's own view raises the same warnings", "[warnings]") {
+TEST_CASE("rules: one verdict, one id — a district's own view raises the same warnings",
+          "[warnings]") {
   World w;
   w.task("2026-12-18", {"5202", "5203"});
   w.put(target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
@@ -286,7 +313,8 @@ TEST_CASE("rules: one verdict, one id — a district's own view raises the same 
   CHECK(warning_id("r", "s", "5202", Stage::kWarn) != warning_id("r", "s", "5203", Stage::kWarn));
   // A warning written as a row reads back the same.
   const Warning& x = mine.front();
-  REQUIRE(w.store->write_local("warning", x.id, x.district, warning_fields(x), Store::Queue::kNone).ok());
+  REQUIRE(w.store->write_local("warning", x.id, x.district, warning_fields(x), Store::Queue::kNone)
+              .ok());
   auto back = warning_from_row(w.row("warning", x.id));
   REQUIRE(back.ok());
   CHECK(warning_json(*back) == warning_json(x));
@@ -316,10 +344,12 @@ TEST_CASE("rules configuration: JSON round trip and typed refusals", "[warnings]
   CHECK(parse_rules_config(nlohmann::json::parse(R"({"calendar": {"holidays": ["2026-13-01"]}})"))
             .status()
             .code() == Code::kInvalidArgument);
-  CHECK(parse_rules_config(nlohmann::json::parse(R"({"budget": {"checkpoints": {"12-31": 50, "03-31": 40}}})"))
+  CHECK(parse_rules_config(
+            nlohmann::json::parse(R"({"budget": {"checkpoints": {"12-31": 50, "03-31": 40}}})"))
             .status()
             .code() == Code::kInvalidArgument);
-  CHECK(parse_rules_config(nlohmann::json::parse(R"({"task_rules": {"directive": {"warn_days_before": "3"}}})"))
+  CHECK(parse_rules_config(
+            nlohmann::json::parse(R"({"task_rules": {"directive": {"warn_days_before": "3"}}})"))
             .status()
             .code() == Code::kInvalidArgument);
   auto ok = parse_rules_config(nlohmann::json::parse(
@@ -330,7 +360,8 @@ TEST_CASE("rules configuration: JSON round trip and typed refusals", "[warnings]
   CHECK(ok->budget.checkpoints.size() == 4);
 }
 
-TEST_CASE("client inbox: local verdicts and hub rows are one list, nothing vanishes", "[warnings]") {
+TEST_CASE("client inbox: local verdicts and hub rows are one list, nothing vanishes",
+          "[warnings]") {
   World w;  // plays the district client's replica of 5202
   Row task = w.task("2026-12-18", {"5202", "5203"});
   const Principal maemo{Role::kDistrict, "5202", "maemo"};
@@ -345,7 +376,9 @@ TEST_CASE("client inbox: local verdicts and hub rows are one list, nothing vanis
   // The hub's row for the same verdict arrives: still one item, now from the hub too.
   auto evaluated = w.eval(at("2026-12-16"));
   for (const Warning& x : evaluated) {
-    REQUIRE(w.store->write_local("warning", x.id, x.district, warning_fields(x), Store::Queue::kNone).ok());
+    REQUIRE(
+        w.store->write_local("warning", x.id, x.district, warning_fields(x), Store::Queue::kNone)
+            .ok());
   }
   items = current_warnings(*w.store, maemo, at("2026-12-16"));
   REQUIRE(items->size() == 1);
@@ -365,7 +398,8 @@ TEST_CASE("client inbox: local verdicts and hub rows are one list, nothing vanis
   CHECK_FALSE((*items)[0].raised_locally);
   CHECK_FALSE((*items)[0].needs_attention());
   // The province sees both districts.
-  items = current_warnings(*w.store, Principal{Role::kProvince, "", "province"}, at("2026-12-16", 12));
+  items =
+      current_warnings(*w.store, Principal{Role::kProvince, "", "province"}, at("2026-12-16", 12));
   CHECK(items->size() == 2);
 }
 
@@ -388,15 +422,23 @@ TEST_CASE("time override: LWC_NOW-style Thai times parse strictly", "[warnings]"
 
 TEST_CASE("summary: submission record, figures against the curve, open warnings", "[summary]") {
   World w;
-  w.put_at(at("2026-10-01"), Result<RowWrite>(RowWrite{"district", district_row_id("5202"), kProvinceScope,
-      {{"code", "\"5202\""}, {"name_th", "\"แม่เมาะ\""}, {"name_en", "\"Mae Mo\""}}}));
-  w.put_at(at("2026-10-01"), Result<RowWrite>(RowWrite{"district", district_row_id("5203"), kProvinceScope,
-      {{"code", "\"5203\""}, {"name_th", "\"เกาะคา\""}, {"name_en", "\"Ko Kha\""}}}));
+  w.put_at(at("2026-10-01"),
+           Result<RowWrite>(RowWrite{
+               "district",
+               district_row_id("5202"),
+               kProvinceScope,
+               {{"code", "\"5202\""}, {"name_th", "\"แม่เมาะ\""}, {"name_en", "\"Mae Mo\""}}}));
+  w.put_at(at("2026-10-01"),
+           Result<RowWrite>(RowWrite{
+               "district",
+               district_row_id("5203"),
+               kProvinceScope,
+               {{"code", "\"5203\""}, {"name_th", "\"เกาะคา\""}, {"name_en", "\"Ko Kha\""}}}));
   Row on_time = w.task("2026-11-06");  // Friday
   Row late = w.task("2026-11-13");
   Row returned = w.task("2026-11-20");
-  w.task("2026-11-25");                // missing
-  w.task("2026-12-04");                // pending
+  w.task("2026-11-25");                          // missing
+  w.task("2026-12-04");                          // pending
   w.task("2026-09-25", {"5202"}, "2026-09-01");  // previous fiscal year: not counted
   w.put(submission_entry(on_time, "5202", "maemo", at("2026-11-06", 23), ""));
   w.put(submission_entry(late, "5202", "maemo", at("2026-11-14", 1), ""));
@@ -412,7 +454,8 @@ TEST_CASE("summary: submission record, figures against the curve, open warnings"
   CHECK(r.due() == 4);
 
   w.put(target_entry({kBudgetIndicator, "5202", "", "2570", 1'000'000}));
-  w.put_at(at("2026-11-20", 9), budget_entry({"5202", "strategy", 100'000, "2026-11-20", "maemo", "GFMIS"}));
+  w.put_at(at("2026-11-20", 9),
+           budget_entry({"5202", "strategy", 100'000, "2026-11-20", "maemo", "GFMIS"}));
   in = load_rule_inputs(*w.store, ScopeFilter::everything());
   const int64_t now = at("2026-11-26", 9);
   auto warnings = evaluate_rules(*in, w.config, now);
@@ -443,8 +486,8 @@ TEST_CASE("summary: submission record, figures against the curve, open warnings"
   CHECK(th.find("เกาะคา") != std::string::npos);
   const std::string en = weekly_summary_text(p, warnings, "5202", Lang::kEn);
   CHECK(en.find("week 9 of fiscal year 2027") != std::string::npos);
-  CHECK(en.find("Mae Mo: budget 10.0% (curve 17.5%) · BMN — (curve 14.6%) · on time 1, late 1, missing 1, returned 1") !=
-        std::string::npos);
+  CHECK(en.find("Mae Mo: budget 10.0% (curve 17.5%) · BMN — (curve 14.6%) · on time 1, late 1, "
+                "missing 1, returned 1") != std::string::npos);
   CHECK(en.find("Ko Kha") == std::string::npos);
   CHECK(en.find("• [Escalated]") != std::string::npos);
 }

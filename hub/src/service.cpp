@@ -370,6 +370,23 @@ Result<HubMark> acked_mark(const std::map<std::string, std::string>& query) {
 }
 }  // namespace
 
+// An ack row (acknowledgement or dispute) lives in the scope of the warning it names: a district
+// naming another district's warning (ids are predictable) would clear or pause that district's
+// escalation. Called inside accept_push, under store_mu_. A warning the hub does not hold (yet) is
+// let through: the rules count only acks in the warning's own district (ack_state).
+Status HubService::ack_in_jurisdiction(const Change& c) {
+  json id = json::parse(c.version.value, nullptr, false);
+  if (!id.is_string()) return {};  // the type was checked by validate_change
+  auto warning = store_->get_row("warning", id.get<std::string>());
+  if (!warning.ok()) return {};  // never refuse (and consume) an ack for a failed lookup
+  if (*warning && (*warning)->scope != c.scope) {
+    return Status(Code::kPermissionDenied,
+                  "warning " + id.get<std::string>() + " belongs to district " + (*warning)->scope +
+                      ", not " + c.scope + ": acknowledge or dispute only your own warnings");
+  }
+  return {};
+}
+
 Response HubService::push(const Request& r, const Session& s) {
   if (Status st = require_json(r); !st.ok()) return error_response(st);
   auto batch = protocol::parse_push_request(r.body, s.device_id, config_.max_batch);
@@ -382,6 +399,7 @@ Response HubService::push(const Request& r, const Session& s) {
   std::vector<std::pair<Change, Status>> denied;
   auto validate = [&](const Change& c) {
     Status v = validate_change(c, s.principal);
+    if (v.ok() && c.table == "ack" && c.field == "warning_id") v = ack_in_jurisdiction(c);
     if (v.code() == Code::kPermissionDenied) denied.emplace_back(c, v);
     return v;
   };
@@ -432,7 +450,6 @@ Response HubService::push(const Request& r, const Session& s) {
   out.body = protocol::push_response(results, last_counter, mark);
   return out;
 }
-
 
 Response HubService::restored_response(Store& store, const Session& s, const Status& why) {
   // Never skip silently: last_counter says from which counter on the client sends again.

@@ -16,7 +16,9 @@ using nlohmann::json;
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kHourMs = 3'600'000;
 
-Date add_days(const Date& d, int64_t n) { return civil_from_days(days_from_civil(d) + n); }
+Date add_days(const Date& d, int64_t n) {
+  return civil_from_days(days_from_civil(d) + n);
+}
 
 // "12-31" in fiscal year fy_be: months Oct–Dec belong to the CE year before.
 Result<Date> fiscal_date(int fy_be, const std::string& month_day) {
@@ -28,7 +30,9 @@ Result<Date> fiscal_date(int fy_be, const std::string& month_day) {
   return parse_date(std::to_string(month >= 10 ? ce_end - 1 : ce_end) + "-" + month_day);
 }
 
-std::string pct(double v) { return format_number(v, 1); }
+std::string pct(double v) {
+  return format_number(v, 1);
+}
 
 }  // namespace
 
@@ -36,10 +40,14 @@ std::string pct(double v) { return format_number(v, 1); }
 
 const char* stage_name(Stage s) {
   switch (s) {
-    case Stage::kWarn: return "warn";
-    case Stage::kFollow: return "follow";
-    case Stage::kDemand: return "demand";
-    case Stage::kEscalated: return "escalated";
+    case Stage::kWarn:
+      return "warn";
+    case Stage::kFollow:
+      return "follow";
+    case Stage::kDemand:
+      return "demand";
+    case Stage::kEscalated:
+      return "escalated";
   }
   return "?";
 }
@@ -53,10 +61,14 @@ Result<Stage> parse_stage(std::string_view s) {
 
 uint32_t stage_colour(Stage s) {
   switch (s) {
-    case Stage::kWarn: return 0xF2C230;       // yellow
-    case Stage::kFollow: return 0xF2892A;     // orange
-    case Stage::kDemand: return 0xD93636;     // red
-    case Stage::kEscalated: return 0x7B2C8F;  // purple
+    case Stage::kWarn:
+      return 0xF2C230;  // yellow
+    case Stage::kFollow:
+      return 0xF2892A;  // orange
+    case Stage::kDemand:
+      return 0xD93636;  // red
+    case Stage::kEscalated:
+      return 0x7B2C8F;  // purple
   }
   return 0x808080;
 }
@@ -77,9 +89,13 @@ int iso_weekday(const Date& d) {
   return static_cast<int>(w) + 1;
 }
 
-Date week_monday(const Date& d) { return add_days(d, 1 - iso_weekday(d)); }
+Date week_monday(const Date& d) {
+  return add_days(d, 1 - iso_weekday(d));
+}
 
-Date fiscal_year_start(int fy_be) { return Date{fy_be - 544, 10, 1}; }
+Date fiscal_year_start(int fy_be) {
+  return Date{fy_be - 544, 10, 1};
+}
 
 int fiscal_week(const Date& d) {
   Date first = week_monday(fiscal_year_start(fiscal_year_be(d)));
@@ -111,7 +127,8 @@ const TaskRule& RulesConfig::task_rule(const std::string& kind) const {
 namespace {
 
 Status unknown_members(const json& j, std::initializer_list<const char*> known, const char* where) {
-  if (!j.is_object()) return Status(Code::kInvalidArgument, std::string(where) + " must be an object");
+  if (!j.is_object())
+    return Status(Code::kInvalidArgument, std::string(where) + " must be an object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; })) {
       return Status(Code::kInvalidArgument,
@@ -164,7 +181,8 @@ Result<CurveRule> parse_curve(const json& j, const CurveRule& base, const char* 
     c.checkpoints.clear();
     for (auto it = j["checkpoints"].begin(); it != j["checkpoints"].end(); ++it) {
       if (!it->is_number()) {
-        return Status(Code::kInvalidArgument, std::string(where) + ".checkpoints values are numbers");
+        return Status(Code::kInvalidArgument,
+                      std::string(where) + ".checkpoints values are numbers");
       }
       c.checkpoints.emplace_back(it.key(), it->get<double>());
     }
@@ -209,9 +227,12 @@ json task_rule_json(const TaskRule& r) {
 
 const char* policy_name(HolidayPolicy p) {
   switch (p) {
-    case HolidayPolicy::kNextWorkingDay: return "next_working_day";
-    case HolidayPolicy::kPreviousWorkingDay: return "previous_working_day";
-    case HolidayPolicy::kKeep: return "keep";
+    case HolidayPolicy::kNextWorkingDay:
+      return "next_working_day";
+    case HolidayPolicy::kPreviousWorkingDay:
+      return "previous_working_day";
+    case HolidayPolicy::kKeep:
+      return "keep";
   }
   return "?";
 }
@@ -231,7 +252,8 @@ Result<RulesConfig> parse_rules_config(const json& j) {
     LWC_RETURN_IF_ERROR(read(cal, "weekend_days", &c.calendar.weekend_days, "rules.calendar"));
     LWC_RETURN_IF_ERROR(read(cal, "holidays", &c.calendar.holidays, "rules.calendar"));
     for (int d : c.calendar.weekend_days) {
-      if (d < 1 || d > 7) return Status(Code::kInvalidArgument, "weekend_days are 1 (Mon)..7 (Sun)");
+      if (d < 1 || d > 7)
+        return Status(Code::kInvalidArgument, "weekend_days are 1 (Mon)..7 (Sun)");
     }
     for (const std::string& h : c.calendar.holidays) LWC_RETURN_IF_ERROR(parse_date(h).status());
     std::string policy = policy_name(c.calendar.deadline_policy);
@@ -247,7 +269,8 @@ Result<RulesConfig> parse_rules_config(const json& j) {
     }
   }
   if (j.contains("default_task_rule")) {
-    auto r = parse_task_rule(j["default_task_rule"], c.default_task_rule, "rules.default_task_rule");
+    auto r =
+        parse_task_rule(j["default_task_rule"], c.default_task_rule, "rules.default_task_rule");
     if (!r.ok()) return r.status();
     c.default_task_rule = *r;
   }
@@ -362,10 +385,11 @@ bool more_urgent(const Warning& a, const Warning& b) {
   return a.id < b.id;
 }
 
-AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id) {
+AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id,
+                   const std::string& district) {
   AckState s;
   for (const Row& a : acks) {
-    if (a.deleted() || text_field(a, "warning_id") != warning_id) continue;
+    if (a.deleted() || a.scope != district || text_field(a, "warning_id") != warning_id) continue;
     const std::string kind = text_field(a, "kind");
     if (kind == "ack") {
       int64_t at = int_field(a, "at");
@@ -388,11 +412,11 @@ AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id) 
 
 Result<RuleInputs> load_rule_inputs(Store& store, const ScopeFilter& filter) {
   RuleInputs in;
-  for (auto [table, out] : {std::pair{"task", &in.tasks}, std::pair{"submission", &in.submissions},
-                            std::pair{"target", &in.targets},
-                            std::pair{"measurement", &in.measurements}, std::pair{"ack", &in.acks},
-                            std::pair{"silence", &in.silences}, std::pair{"district", &in.districts},
-                            std::pair{"work_group", &in.work_groups}}) {
+  for (auto [table, out] :
+       {std::pair{"task", &in.tasks}, std::pair{"submission", &in.submissions},
+        std::pair{"target", &in.targets}, std::pair{"measurement", &in.measurements},
+        std::pair{"ack", &in.acks}, std::pair{"silence", &in.silences},
+        std::pair{"district", &in.districts}, std::pair{"work_group", &in.work_groups}}) {
     auto rows = store.rows(table, filter);
     if (!rows.ok()) return rows.status();
     for (Row& r : *rows) {
@@ -464,7 +488,8 @@ IndicatorFigure indicator_figure(const RuleInputs& in, const std::string& indica
       f.verified = false;
       f.unverified_as_of = f.unverified_as_of == 0 ? as_of : std::min(f.unverified_as_of, as_of);
       const int64_t entered = reviewed_version(*row, reviewed_fields(*row)).wall_ms();
-      f.unverified_since = f.unverified_since == 0 ? entered : std::min(f.unverified_since, entered);
+      f.unverified_since =
+          f.unverified_since == 0 ? entered : std::min(f.unverified_since, entered);
     }
   }
   if (!f.any) f.verified = false;
@@ -501,11 +526,12 @@ struct Evaluation {
   // was acknowledged or a dispute of any of its stages is open (which pauses escalation); after a
   // dispute is resolved the full escalation time runs again from the resolution.
   void maybe_escalate(const Warning& demand, int64_t demand_start, int escalate_after_hours) {
-    AckState demand_ack = ack_state(in.acks, demand.id);
+    AckState demand_ack = ack_state(in.acks, demand.id, demand.district);
     if (demand_ack.acknowledged) return;
     int64_t resumed = demand_start;
     for (Stage s : {Stage::kWarn, Stage::kFollow, Stage::kDemand}) {
-      AckState st = ack_state(in.acks, warning_id(demand.rule, demand.subject, demand.district, s));
+      AckState st = ack_state(in.acks, warning_id(demand.rule, demand.subject, demand.district, s),
+                              demand.district);
       if (st.disputed_open) return;
       resumed = std::max(resumed, st.last_resolved_at);
     }
@@ -631,19 +657,21 @@ struct Evaluation {
       const bool gate_open = f.verified || stale;
       // Title, data and bilingual message of w; when(lang) names the week or the checkpoint date.
       auto fill = [&](Warning& w, const char* key, double target_pct, auto when) {
-        w.title = std::string(tr(name_key, Lang::kTh)) + " / " + std::string(tr(name_key, Lang::kEn));
+        w.title =
+            std::string(tr(name_key, Lang::kTh)) + " / " + std::string(tr(name_key, Lang::kEn));
         w.data_as_of = f.as_of;
         w.data_source = join(f.sources);
         w.verified_by = f.verified ? join(f.verifiers) : "";
         w.unverified = !f.verified && w.stage != Stage::kWarn;
         for (Lang lang : {Lang::kTh, Lang::kEn}) {
           std::string m = fmt(key, lang,
-                              {std::string(tr(name_key, lang)), pct(actual), pct(target_pct), when(lang),
-                               pct(rule.tolerance_pct)});
+                              {std::string(tr(name_key, lang)), pct(actual), pct(target_pct),
+                               when(lang), pct(rule.tolerance_pct)});
           if (!f.any) {
             m += tr("warn.nodata", lang);
           } else if (w.unverified) {
-            m += fmt("warn.unverified", lang, {format_date_long(thai_date(f.unverified_as_of), lang)});
+            m += fmt("warn.unverified", lang,
+                     {format_date_long(thai_date(f.unverified_as_of), lang)});
           }
           (lang == Lang::kTh ? w.message_th : w.message_en) = m;
         }
@@ -652,8 +680,8 @@ struct Evaluation {
       for (size_t i = 1; i < points.size(); ++i) {
         const auto& [cp_date, cp_pct] = points[i];
         if (!(cp_date < today) || actual >= cp_pct - rule.tolerance_pct) continue;
-        const std::string subject = std::string(indicator_key) + "/" + std::to_string(fy) + "/" +
-                                    format_date(cp_date);
+        const std::string subject =
+            std::string(indicator_key) + "/" + std::to_string(fy) + "/" + format_date(cp_date);
         const int64_t start_ms = thai_midnight_ms(add_days(cp_date, 1));
         Stage stage = gate_open ? Stage::kDemand : Stage::kWarn;
         Warning w = make(rule_name, subject, district, stage, start_ms);
@@ -679,8 +707,8 @@ struct Evaluation {
       w.due = format_date(next_cp ? *next_cp : points.back().first);
       fill(w, "warn.curve.below", expect, [&](Lang) { return std::to_string(week); });
       out.push_back(w);
-      const bool near_checkpoint =
-          next_cp && days_from_civil(*next_cp) - days_from_civil(today) < 7 * rule.follow_weeks_before;
+      const bool near_checkpoint = next_cp && days_from_civil(*next_cp) - days_from_civil(today) <
+                                                  7 * rule.follow_weeks_before;
       if (near_checkpoint && gate_open) {
         double cp_pct = 0;
         for (auto& p : points) {
@@ -688,7 +716,8 @@ struct Evaluation {
         }
         Warning fw = make(rule_name, subject, district, Stage::kFollow, start_ms);
         fw.due = format_date(*next_cp);
-        fill(fw, "warn.curve.checkpoint", cp_pct, [&](Lang l) { return format_date_long(*next_cp, l); });
+        fill(fw, "warn.curve.checkpoint", cp_pct,
+             [&](Lang l) { return format_date_long(*next_cp, l); });
         out.push_back(fw);
       }
     }
@@ -739,7 +768,8 @@ bool WarningItem::needs_attention() const {
   return raised_locally && warning.silenced_by.empty() && !acked_by_me;
 }
 
-Result<std::vector<WarningItem>> current_warnings(Store& store, const Principal& who, int64_t now_ms) {
+Result<std::vector<WarningItem>> current_warnings(Store& store, const Principal& who,
+                                                  int64_t now_ms) {
   const ScopeFilter filter = read_filter(who);
   auto in = load_rule_inputs(store, filter);
   if (!in.ok()) return in.status();
@@ -765,14 +795,16 @@ Result<std::vector<WarningItem>> current_warnings(Store& store, const Principal&
   std::vector<WarningItem> out;
   for (auto& [id, item] : items) {
     if (!only.empty() && item.warning.district != only) continue;
-    item.ack = ack_state(in->acks, id);
+    item.ack = ack_state(in->acks, id, item.warning.district);
     for (const Row& a : in->acks) {
-      item.acked_by_me |= text_field(a, "warning_id") == id && text_field(a, "by") == who.user;
+      item.acked_by_me |= a.scope == item.warning.district && text_field(a, "warning_id") == id &&
+                          text_field(a, "by") == who.user;
     }
     out.push_back(std::move(item));
   }
-  std::sort(out.begin(), out.end(),
-            [](const WarningItem& a, const WarningItem& b) { return more_urgent(a.warning, b.warning); });
+  std::sort(out.begin(), out.end(), [](const WarningItem& a, const WarningItem& b) {
+    return more_urgent(a.warning, b.warning);
+  });
   return out;
 }
 

@@ -10,7 +10,8 @@
 // Rules:
 //   task_deadline  a task (directive letter or monthly report) that an assigned district has not
 //                  submitted (a submission returned for quality counts as not submitted).
-//   budget_curve   cumulative disbursed % of the district's FY allocation below the cumulative target
+//   budget_curve   cumulative disbursed % of the district's FY allocation below the cumulative
+//   target
 //                  curve (quarter checkpoints) for the current week, minus a tolerance.
 //   bmn_curve      BMN households entered, as % of the district's target, below the weekly
 //                  expectation of the survey window, minus a tolerance.
@@ -21,9 +22,9 @@
 //
 // Verification gate: an indicator warning at follow or demand stage is raised only on data the
 // province has verified. While a figure has waited less than `unverified_max_age_days` for
-// verification (counted from when it was entered) the rule falls back to the warn stage; a figure left
-// unverified longer (or no figure at all, counted from the start of the curve) raises the stage with
-// `unverified = true`, and the message says so.
+// verification (counted from when it was entered) the rule falls back to the warn stage; a figure
+// left unverified longer (or no figure at all, counted from the start of the curve) raises the
+// stage with `unverified = true`, and the message says so.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -66,8 +67,8 @@ struct OfficeCalendar {
   // The deadline as the office keeps it, after the holiday policy.
   Date effective_deadline(const Date& due) const;
 };
-int iso_weekday(const Date& d);  // 1 = Monday … 7 = Sunday
-Date week_monday(const Date& d);  // the Monday on or before d
+int iso_weekday(const Date& d);     // 1 = Monday … 7 = Sunday
+Date week_monday(const Date& d);    // the Monday on or before d
 Date fiscal_year_start(int fy_be);  // 1 October of CE year fy_be - 544
 // Week of the fiscal year as the office counts it: week 1 is the Monday-week containing 1 October.
 int fiscal_week(const Date& d);
@@ -81,9 +82,9 @@ struct TaskRule {
 // A cumulative target curve: (month-day in the fiscal year, cumulative %) checkpoints, rising.
 struct CurveRule {
   std::vector<std::pair<std::string, double>> checkpoints;  // {"12-31", 30.0} …
-  std::string start = "10-01";    // the curve is 0 % here
-  double tolerance_pct = 5.0;     // percentage points below the curve before it warns
-  int follow_weeks_before = 2;    // follow stage in the last N weeks before a checkpoint
+  std::string start = "10-01";                              // the curve is 0 % here
+  double tolerance_pct = 5.0;   // percentage points below the curve before it warns
+  int follow_weeks_before = 2;  // follow stage in the last N weeks before a checkpoint
   int escalate_after_hours = 72;
 };
 
@@ -110,7 +111,7 @@ struct Warning {
   std::string due;        // the deadline behind it, "YYYY-MM-DD"
   std::string title;      // the task title or indicator name as stored (may be bilingual)
   std::string message_th, message_en;
-  int64_t data_as_of = 0;  // the figure's as-of time (0: no data)
+  int64_t data_as_of = 0;   // the figure's as-of time (0: no data)
   std::string data_source;  // "submission", "GFMIS (demo import)", "entered by hand", …
   std::string verified_by;  // who verified the data behind it ("" when not verified)
   bool unverified = false;  // raised on data the province has not verified in time
@@ -128,7 +129,8 @@ nlohmann::json warning_json(const Warning& w);
 
 // A snapshot of the rows the rules read. Fill with load_rule_inputs() or by hand in tests.
 struct RuleInputs {
-  std::vector<Row> tasks, submissions, targets, measurements, acks, silences, districts, work_groups;
+  std::vector<Row> tasks, submissions, targets, measurements, acks, silences, districts,
+      work_groups;
 };
 Result<RuleInputs> load_rule_inputs(Store& store, const ScopeFilter& filter);
 
@@ -147,7 +149,7 @@ struct IndicatorFigure {
   bool verified = true;                   // every contributing measurement verified (false if none)
   int64_t as_of = 0;                      // oldest as-of among the contributing measurements
   int64_t unverified_as_of = 0;           // oldest as-of among the unverified ones
-  int64_t unverified_since = 0;           // earliest entry time (HLC wall clock) of an unverified one
+  int64_t unverified_since = 0;  // earliest entry time (HLC wall clock) of an unverified one
   std::set<std::string> sources, verifiers;
 };
 IndicatorFigure indicator_figure(const RuleInputs& in, const std::string& indicator_key,
@@ -155,7 +157,8 @@ IndicatorFigure indicator_figure(const RuleInputs& in, const std::string& indica
 
 // Every warning the rules raise at `now_ms`, sorted by id; with only_district, those of that
 // district (a district client sees every task and target, but its warnings are its own). Silenced
-// ones are included with silenced_by set (the hub does not raise them; the province view lists them).
+// ones are included with silenced_by set (the hub does not raise them; the province view lists
+// them).
 std::vector<Warning> evaluate_rules(const RuleInputs& in, const RulesConfig& config, int64_t now_ms,
                                     const std::string& only_district = "");
 
@@ -167,10 +170,14 @@ struct AckState {
   bool acknowledged = false;
   int64_t acknowledged_at = 0;
   std::string acknowledged_by;
-  bool disputed_open = false;     // a dispute nobody has resolved yet (pauses escalation)
-  int64_t last_resolved_at = 0;   // latest resolution of a dispute
+  bool disputed_open = false;    // a dispute nobody has resolved yet (pauses escalation)
+  int64_t last_resolved_at = 0;  // latest resolution of a dispute
 };
-AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id);
+// Only ack rows of the warning's own district (`district`, the ack row's scope) count: a district
+// can write ack rows in its own scope only, and must not clear or pause another's warning by naming
+// its id (ids are predictable).
+AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id,
+                   const std::string& district);
 
 // The rules configuration a replica holds: the hub's shared setting row, defaults when absent.
 RulesConfig rules_from_store(Store& store);
@@ -184,10 +191,11 @@ struct WarningItem {
   bool acked_by_me = false;      // this user has acknowledged or disputed it
   bool needs_attention() const;  // open here, not silenced, not yet answered by this user
 };
-// What `who` sees at now_ms: the local rules' verdicts (the same ids as the hub's) together with the
-// hub's open warning rows; a hub warning the local data no longer raises (e.g. submitted offline,
-// not yet synced) stays listed with raised_locally = false, so nothing vanishes unexplained.
-// A district sees its own district only. Most urgent first.
-Result<std::vector<WarningItem>> current_warnings(Store& store, const Principal& who, int64_t now_ms);
+// What `who` sees at now_ms: the local rules' verdicts (the same ids as the hub's) together with
+// the hub's open warning rows; a hub warning the local data no longer raises (e.g. submitted
+// offline, not yet synced) stays listed with raised_locally = false, so nothing vanishes
+// unexplained. A district sees its own district only. Most urgent first.
+Result<std::vector<WarningItem>> current_warnings(Store& store, const Principal& who,
+                                                  int64_t now_ms);
 
 }  // namespace lwc

@@ -144,6 +144,7 @@ class HubService {
   Response me(const Session& s);
   Response push(const Request& r, const Session& s);
   Response pull(const Request& r, const Session& s);
+  Status ack_in_jurisdiction(const Change& c);
   // 409 hub_restored with the device's last counter (from `store`), audited.
   Response restored_response(Store& store, const Session& s, const Status& why);
   Response conflicts(const Session& s);
