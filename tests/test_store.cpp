@@ -528,6 +528,11 @@ TEST_CASE("store: a stale offline edit arriving after an overwrite of a newer va
   // And a correction made on top of a value the writer did see, two steps back, is not one: the
   // province's 210 saw 100 through 200.
   for (const ConflictRecord& k : *conflicts) CHECK(k.conflict.loser.value != "100");
+  // Sent again under a new number (a repair after a restore resends what it holds): its verdict
+  // is on file, it is not filed twice.
+  REQUIRE(hub->accept_push("maemo-a", {{3, offline->front()}}, nullptr).ok());
+  CHECK(*hub->device_progress("maemo-a") == 3);
+  CHECK(hub->conflicts()->size() == 1);
 }
 
 TEST_CASE("store: a rejected mutation stays visible with its reason", "[store]") {

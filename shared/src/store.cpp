@@ -430,6 +430,9 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority) 
       auto known = known_in_lineage(f.row_key, c.field, c.version);
       if (!known.ok()) return known.status();
       same = *known;
+      // A superseded version sent again (a repair after a restore resends what a client holds):
+      // merged here before, its verdict (conflict or not) is on file already.
+      if (same == Known::kSame) return ApplyKind::kDuplicate;
     }
     if (same == Known::kOther) return forked(c);
   }
