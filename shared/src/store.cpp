@@ -343,16 +343,20 @@ int64_t value_hash(std::string_view value) {
 }
 }  // namespace
 
+// Whether `v` is the current version (same clock and device): kSame with its value, kOther with
+// another; kNo when it is not the current one.
+Store::Known Store::as_current(const std::optional<FieldVersion>& current, const FieldVersion& v) {
+  if (!current || current->hlc != v.hlc || current->device != v.device) return Known::kNo;
+  return current->value == v.value ? Known::kSame : Known::kOther;
+}
+
 Result<Store::Known> Store::knows_version(const Change& c) {
   auto found = lookup(c);
   if (!found.ok()) return found.status();
   if (found->row_key == 0) return Known::kNo;
-  const FieldVersion& v = c.version;
-  if (found->current && found->current->hlc == v.hlc && found->current->device == v.device) {
-    return found->current->value == v.value ? Known::kSame : Known::kOther;
-  }
+  if (Known k = as_current(found->current, c.version); k != Known::kNo) return k;
   if (schema_version_ < 4) return Known::kNo;
-  return known_in_lineage(found->row_key, c.field, v);
+  return known_in_lineage(found->row_key, c.field, c.version);
 }
 
 Result<Store::Known> Store::known_in_lineage(int64_t row_key, const std::string& field,
@@ -423,10 +427,8 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority) 
     };
   }
   if (hub) {  // the same clock value and device with another value: two folders of one device
-    Known same = Known::kNo;
-    if (current && current->hlc == c.version.hlc && current->device == c.version.device) {
-      same = current->value == c.version.value ? Known::kSame : Known::kOther;
-    } else if (current && wins_over(*current, c.version)) {
+    Known same = as_current(current, c.version);
+    if (same == Known::kNo && current && wins_over(*current, c.version)) {
       auto known = known_in_lineage(f.row_key, c.field, c.version);
       if (!known.ok()) return known.status();
       same = *known;

@@ -264,6 +264,7 @@ class Store {
   Result<Known> knows_version(const Change& c);
   Result<Known> known_in_lineage(int64_t row_key, const std::string& field, const FieldVersion& v);
   static Status forked(const Change& c);
+  static Known as_current(const std::optional<FieldVersion>& current, const FieldVersion& v);
   // Inside a write transaction: the outbox becomes `queue`, numbered from `first_counter`; refused
   // changes numbered from there on move below every number in use.
   Status rewrite_outbox(const std::vector<Mutation>& queue, int64_t first_counter);
