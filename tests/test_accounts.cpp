@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "lwc/hub/accounts.h"
 #include "lwc/id.h"
 #include "temp_dir.h"
@@ -12,7 +15,10 @@ constexpr int64_t kT0 = 1'795'600'000'000;
 constexpr int64_t kTtl = 3'600'000;
 
 std::unique_ptr<Accounts> open_accounts(test::TempDir& dir, const Clock& clock) {
-  auto a = Accounts::open(dir.file("accounts.db"), clock, kTtl, LoginLimits{3, 60'000});
+  auto a = Accounts::open(
+      dir.file("accounts.db"), clock, kTtl,
+      LoginLimits{
+          .max_failures = 3, .max_address_failures = 6, .window_ms = 60'000, .max_keys = 32});
   REQUIRE(a.ok());
   REQUIRE((*a)->add_user("maemo", Role::kDistrict, "5202", "", "correct horse").ok());
   return std::move(a).value();
@@ -81,27 +87,78 @@ TEST_CASE("accounts: wrong password and unknown user read the same", "[accounts]
   CHECK(wrong.status().message() == unknown.status().message());
 }
 
-TEST_CASE("accounts: failed logins are rate-limited per account and per address", "[accounts]") {
+TEST_CASE("accounts: a guesser is slowed per account and address, nobody else is locked out",
+          "[accounts]") {
   test::TempDir dir;
   FakeClock clock(kT0);
   auto accounts = open_accounts(dir, clock);
-  for (int i = 0; i < 3; ++i) {
-    CHECK(accounts->login("maemo", "guess", new_id(), "", "", "10.0.0." + std::to_string(i))
-              .status()
-              .code() == Code::kUnauthenticated);
-  }
-  // The account is now locked, even with the right password and from a fresh address.
-  CHECK(accounts->login("maemo", "correct horse", new_id(), "", "", "10.9.9.9").status().code() ==
-        Code::kRateLimited);
-  // An address that failed 3 times is locked for every account.
   REQUIRE(accounts->add_user("thoen", Role::kDistrict, "5208", "", "thoen password").ok());
-  for (int i = 0; i < 3; ++i)
-    (void)accounts->login("user" + std::to_string(i), "x", new_id(), "", "", "10.1.1.1");
-  CHECK(accounts->login("thoen", "thoen password", new_id(), "", "", "10.1.1.1").status().code() ==
-        Code::kRateLimited);
+  auto code = [&](const char* user, const char* password, const char* address) {
+    return accounts->login(user, password, new_id(), "", "", address).status().code();
+  };
+  for (int i = 0; i < 3; ++i) CHECK(code("maemo", "guess", "10.0.0.1") == Code::kUnauthenticated);
+  // That account from that address waits, even with the right password...
+  CHECK(code("maemo", "correct horse", "10.0.0.1") == Code::kRateLimited);
+  // ...but a colleague behind the same address is not blocked, nor the officer elsewhere.
+  CHECK(code("thoen", "thoen password", "10.0.0.1") == Code::kOk);
+  CHECK(code("maemo", "correct horse", "10.9.9.9") == Code::kOk);
+  // A good login starts its pair again: two slips, a success, two slips, and still in.
+  for (int i = 0; i < 2; ++i) CHECK(code("thoen", "typo", "10.3.3.3") == Code::kUnauthenticated);
+  CHECK(code("thoen", "thoen password", "10.3.3.3") == Code::kOk);
+  for (int i = 0; i < 2; ++i) CHECK(code("thoen", "typo", "10.3.3.3") == Code::kUnauthenticated);
+  CHECK(code("thoen", "thoen password", "10.3.3.3") == Code::kOk);
+  // One address guessing many names spends the address's larger budget (6), then waits.
+  for (int i = 0; i < 6; ++i) {
+    CHECK(code(("user" + std::to_string(i)).c_str(), "x", "10.1.1.1") == Code::kUnauthenticated);
+  }
+  CHECK(code("thoen", "thoen password", "10.1.1.1") == Code::kRateLimited);
+  CHECK(code("thoen", "thoen password", "10.2.2.2") == Code::kOk);
   // The window passes.
   clock.advance_ms(60'001);
-  CHECK(accounts->login("maemo", "correct horse", new_id(), "", "", "10.9.9.9").ok());
+  CHECK(code("maemo", "correct horse", "10.0.0.1") == Code::kOk);
+  CHECK(code("thoen", "thoen password", "10.1.1.1") == Code::kOk);
+}
+
+TEST_CASE("accounts: parallel guesses are counted at once: twelve at a limit of three check three",
+          "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  std::vector<std::thread> threads;
+  std::atomic<int> checked{0}, limited{0};
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&] {
+      const Code c =
+          accounts->login("maemo", "guess", new_id(), "", "", "10.0.0.1").status().code();
+      (c == Code::kUnauthenticated ? checked : limited)++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(checked == 3);
+  CHECK(limited == 9);
+}
+
+TEST_CASE("accounts: the failure table stays bounded: no huge names kept, the stalest entries go",
+          "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  // A name longer than any account can have is counted against its address only.
+  const std::string huge(1 << 20, 'x');
+  CHECK(accounts->login(huge, "x", new_id(), "", "", "10.0.0.1").status().code() ==
+        Code::kUnauthenticated);
+  CHECK(accounts->tracked_failures() == 1);
+  CHECK(accounts->tracked_failure_bytes() < 64);
+  // Many addresses, each guessing: the table holds at most max_keys (32) entries.
+  for (int i = 0; i < 40; ++i) {
+    clock.advance_ms(1);
+    (void)accounts->login("nobody", "x", new_id(), "", "", "10.5.0." + std::to_string(i));
+  }
+  CHECK(accounts->tracked_failures() <= 32);
+  // What has expired is dropped when room is needed.
+  clock.advance_ms(60'001);
+  (void)accounts->login("nobody", "x", new_id(), "", "", "10.6.0.1");
+  CHECK(accounts->tracked_failures() == 2);
 }
 
 TEST_CASE("accounts: tokens and devices can be revoked", "[accounts]") {

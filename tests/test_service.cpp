@@ -4,6 +4,7 @@
 #include <set>
 
 #include "hub_fixture.h"
+#include "json_cases.h"
 #include "lwc/id.h"
 #include "lwc/protocol.h"
 
@@ -112,6 +113,37 @@ TEST_CASE("service: every error is JSON {code, message} with the right status", 
     json body = body_of(c.response);
     CHECK(body["code"] == c.code);
     CHECK(body["message"].get<std::string>().size() > 5);
+  }
+}
+
+TEST_CASE("service: a body is JSON to its last byte: no login, no write from a text cut by a NUL",
+          "[service]") {
+  using namespace std::string_view_literals;
+  HubFixture f;
+  const std::string login =
+      json{{"user", "maemo"}, {"password", "password-maemo"}, {"device_id", new_id()}}.dump();
+  auto cut = f.call("POST", "/v1/login", login + std::string("\0garbage"sv));
+  CHECK(cut.status == 400);
+  CHECK(body_of(cut)["code"] == "malformed");
+  const std::string token = f.login("maemo", new_id());
+  const std::string id = new_id();
+  std::string push = push_body({mutation(1, id, "5202", "value", 123)});
+  const size_t at = push.find("123");
+  REQUIRE(at != std::string::npos);
+  push.insert(at + 3, "\0garbage"sv);
+  auto pushed = f.call("POST", "/v1/push", push, token);
+  CHECK(pushed.status == 400);
+  CHECK(body_of(pushed)["code"] == "malformed");
+  CHECK_FALSE(f.hub->with_store(
+                   [&](Store& s) { return s.get_field("measurement", id, "value")->has_value(); }));
+  // Every refused text of the suite, as a login and as a push: 400, never a session or a write.
+  for (const JsonCase& c : json_refused()) {
+    INFO(c.name);
+    auto l = f.call("POST", "/v1/login", std::string(c.text));
+    CHECK(l.status == 400);
+    auto p = f.call("POST", "/v1/push", std::string(c.text), token);
+    CHECK(p.status == 400);
+    CHECK(body_of(p)["code"] == "malformed");
   }
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "app.h"
+#include "lwc/protocol.h"
 
 namespace lwc::client::gui {
 
@@ -516,7 +517,7 @@ void App::refresh_hub_lists() {
       if (!r.ok()) {
         out.error = r.status().message();
       } else if (r->status != 200) {
-        auto j = nlohmann::json::parse(r->body, nullptr, false);
+        auto j = lwc::protocol::parse_json(r->body).value_or(nlohmann::json());
         out.error =
             std::string(path) + ": " +
             (j.is_object() ? j.value("message", r->body) : "HTTP " + std::to_string(r->status));

@@ -204,7 +204,7 @@ int run_watch(Client& c) {
           [&](std::string_view chunk) {
             for (const SseEvent& e : parser.feed(chunk)) {
               if (e.event == "warning") {  // shown at once, ahead of the data that backs it
-                json w = json::parse(e.data, nullptr, false);
+                json w = protocol::parse_json(e.data).value_or(json());
                 if (w.is_object()) {
                   std::cout << "WARNING [" << w.value("stage", "") << "] "
                             << w.value("district", "") << " " << w.value("message_th", "") << " / "

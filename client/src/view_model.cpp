@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "lwc/entries.h"
+#include "lwc/protocol.h"
 
 namespace lwc::client {
 
@@ -697,7 +698,7 @@ int64_t num(const json& j, const char* k, int64_t fallback = 0) {
 }  // namespace
 
 Result<std::vector<ConflictItem>> parse_conflicts(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
+  json j = protocol::parse_json(body).value_or(json());
   if (!j.is_object() || !j.contains("conflicts") || !j["conflicts"].is_array())
     return Status(Code::kMalformed, "conflicts: not a {\"conflicts\": [...]} body");
   std::vector<ConflictItem> out;
@@ -727,7 +728,7 @@ Result<std::vector<ConflictItem>> parse_conflicts(const std::string& body) {
 }
 
 Result<std::vector<FleetDevice>> parse_fleet(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
+  json j = protocol::parse_json(body).value_or(json());
   if (!j.is_object() || !j.contains("devices") || !j["devices"].is_array())
     return Status(Code::kMalformed, "fleet: not a {\"devices\": [...]} body");
   std::vector<FleetDevice> out;

@@ -56,8 +56,16 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::string& path, const 
   auto db = sql::Db::open(path, /*durable=*/true);
   if (!db.ok()) return db.status();
   LWC_RETURN_IF_ERROR(db->exec(kSchema));
-  return std::unique_ptr<Accounts>(
+  std::unique_ptr<Accounts> accounts(
       new Accounts(std::move(db).value(), clock, token_ttl_ms, limits));
+  char dummy[crypto_pwhash_STRBYTES];
+  const std::string random = random_hex(16);
+  if (crypto_pwhash_str(dummy, random.data(), random.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Status(Code::kInternal, "out of memory while hashing");
+  }
+  accounts->dummy_hash_ = dummy;
+  return accounts;
 }
 
 Status Accounts::add_user(const std::string& name, Role role, const std::string& district,
@@ -98,18 +106,52 @@ Status Accounts::add_user(const std::string& name, Role role, const std::string&
   return txn.commit();
 }
 
-bool Accounts::limited(const std::string& key, int64_t now) {
+int Accounts::failures(const std::string& key, int64_t now) {
   auto it = failures_.find(key);
-  if (it == failures_.end()) return false;
+  if (it == failures_.end()) return 0;
   auto& times = it->second;
   times.erase(std::remove_if(times.begin(), times.end(),
                              [&](int64_t t) { return t <= now - limits_.window_ms; }),
               times.end());
-  return static_cast<int>(times.size()) >= limits_.max_failures;
+  if (times.empty()) {
+    failures_.erase(it);
+    return 0;
+  }
+  return static_cast<int>(times.size());
 }
 
 void Accounts::record_failure(const std::string& key, int64_t now) {
+  if (failures_.size() >= limits_.max_keys && !failures_.count(key)) {
+    // Full: drop what has expired, then, if need be, the key whose last failure is oldest.
+    for (auto it = failures_.begin(); it != failures_.end();) {
+      it = it->second.back() <= now - limits_.window_ms ? failures_.erase(it) : std::next(it);
+    }
+    if (failures_.size() >= limits_.max_keys) {
+      failures_.erase(std::min_element(failures_.begin(), failures_.end(), [](auto& a, auto& b) {
+        return a.second.back() < b.second.back();
+      }));
+    }
+  }
   failures_[key].push_back(now);
+}
+
+size_t Accounts::tracked_failures() {
+  std::lock_guard lock(mu_);
+  return failures_.size();
+}
+
+size_t Accounts::tracked_failure_bytes() {
+  std::lock_guard lock(mu_);
+  size_t bytes = 0;
+  for (const auto& [key, times] : failures_) bytes += key.size();
+  return bytes;
+}
+
+void Accounts::forget_failure(const std::string& key) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return;
+  it->second.pop_back();
+  if (it->second.empty()) failures_.erase(it);
 }
 
 Status Accounts::issue_token_locked(const std::string& user, const std::string& device_id,
@@ -131,15 +173,24 @@ Result<LoginResult> Accounts::login(const std::string& user, const std::string& 
     return Status(Code::kInvalidArgument, "device_id must be 32 lower-case hex digits");
   }
   const int64_t now = clock_.now_ms();
-  const std::string user_key = "user:" + user, addr_key = "addr:" + address;
+  // No account has a longer name (add_user): such a name is not kept in the table, only counted
+  // against its address. The keys are bounded in length and in number (max_keys).
+  const bool possible_name = !user.empty() && user.size() <= 64 && address.size() <= 64;
+  const std::string pair_key = "pair:" + user + "\n" + address, addr_key = "addr:" + address;
   std::string pw_hash, role, district;
   {
     std::lock_guard lock(mu_);
-    if (limited(user_key, now) || limited(addr_key, now)) {
+    if ((possible_name && failures(pair_key, now) >= limits_.max_failures) ||
+        failures(addr_key, now) >= limits_.max_address_failures) {
       return Status(Code::kRateLimited, "too many failed logins; wait " +
                                             std::to_string(limits_.window_ms / 60000) +
                                             " minutes and try again");
     }
+    // Counted as failed before the password is checked, so that parallel guesses cannot all pass
+    // the limit at once; a good password takes the count back.
+    if (possible_name) record_failure(pair_key, now);
+    record_failure(addr_key, now);
+    if (!possible_name) return kBadCredentials;
     auto st = db_.prepare("SELECT pw_hash, role, district FROM users WHERE name=?1 AND disabled=0");
     if (!st.ok()) return st.status();
     st->bind(1, user);
@@ -149,15 +200,16 @@ Result<LoginResult> Accounts::login(const std::string& user, const std::string& 
       district = st->col_text(2);
     }
   }
-  // Hash outside the lock: argon2id is slow on purpose.
-  const bool good = !pw_hash.empty() && crypto_pwhash_str_verify(pw_hash.c_str(), password.data(),
-                                                                 password.size()) == 0;
+  // Hash outside the lock: argon2id is slow on purpose. An unknown user is checked against a
+  // dummy hash, so that the answer takes as long and a name cannot be probed by timing.
+  const bool known = !pw_hash.empty();
+  const bool verified = crypto_pwhash_str_verify(known ? pw_hash.c_str() : dummy_hash_.c_str(),
+                                                 password.data(), password.size()) == 0;
+  const bool good = known && verified;
   std::lock_guard lock(mu_);
-  if (!good) {
-    record_failure(user_key, now);
-    record_failure(addr_key, now);
-    return kBadCredentials;
-  }
+  if (!good) return kBadCredentials;
+  forget_failure(addr_key);   // this attempt was not a failure after all
+  failures_.erase(pair_key);  // and the pair starts again
   bool enrolled_before = false;
   {
     auto existing = db_.prepare("SELECT user, revoked FROM devices WHERE device_id=?1");
@@ -192,7 +244,6 @@ Result<LoginResult> Accounts::login(const std::string& user, const std::string& 
   LoginResult out;
   LWC_RETURN_IF_ERROR(issue_token_locked(user, device_id, now, out));
   LWC_RETURN_IF_ERROR(txn.commit());
-  failures_.erase(user_key);
   auto r = parse_role(role);
   if (!r.ok()) return r.status();
   out.principal = Principal{*r, district, user};

@@ -63,6 +63,9 @@ Response error_response(const Status& s) {
 
 namespace {
 
+// A login holds a name of at most 64 characters, a password and a device: no more is read.
+constexpr size_t kMaxLoginBody = 4096;
+
 Response json_response(const json& body, int status = 200) {
   Response r;
   r.status = status;
@@ -162,7 +165,9 @@ Result<std::unique_ptr<HubService>> HubService::open(const HubConfig& config, co
   if (!store.ok()) return store.status();
   auto accounts =
       Accounts::open(config.path("accounts.db"), clock, config.token_ttl_s * 1000,
-                     LoginLimits{config.login_max_failures, config.login_window_s * 1000});
+                     LoginLimits{.max_failures = config.login_max_failures,
+                                 .max_address_failures = config.login_address_max_failures,
+                                 .window_ms = config.login_window_s * 1000});
   if (!accounts.ok()) return accounts.status();
   auto reader = Store::open(options, clock);
   if (!reader.ok()) return reader.status();
@@ -285,6 +290,10 @@ Response HubService::route(const Request& r) {
 
 Response HubService::login(const Request& r) {
   if (Status s = require_json(r); !s.ok()) return error_response(s);
+  if (r.body.size() > kMaxLoginBody) {
+    return error_response(Status(Code::kTooLarge, "a login body has at most " +
+                                                      std::to_string(kMaxLoginBody) + " bytes"));
+  }
   auto body = protocol::parse_json(r.body);
   if (!body.ok()) return error_response(body.status());
   const json& j = *body;

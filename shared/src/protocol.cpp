@@ -101,9 +101,9 @@ Result<std::string> canonical(std::string_view token) {
     for (char ch : digits) plain &= ch >= '0' && ch <= '9';
   }
   if (plain) return std::string(token);
-  json j = json::parse(token, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return not_json();
-  return j.dump();
+  auto j = parse_json(token);
+  if (!j.ok()) return j.status();
+  return j->dump();
 }
 
 std::string_view trim_right(std::string_view s) {
@@ -131,9 +131,23 @@ class ListReader {
         top_tokens_(top.size()),
         item_tokens_(item.size()) {}
 
+  // A refusal found part way (an unknown member, too many items) must not hide that the text is
+  // not JSON at all: then the whole text is checked, and invalid JSON is kMalformed whatever came
+  // first. Only the error path pays for the second reading.
   Status read(std::string_view body) {
-    thread_local simdjson::ondemand::parser parser;
     const simdjson::padded_string padded(body);
+    Status s = read_padded(padded);
+    if (s.ok() || s.code() == Code::kMalformed) return s;
+    thread_local simdjson::dom::parser validator;
+    if (validator.parse(padded).error()) return not_json();
+    return s;
+  }
+  const Token& top(size_t i) const { return top_tokens_[i]; }
+  bool present_top(size_t i) const { return top_present_ & (1u << i); }
+
+ private:
+  Status read_padded(const simdjson::padded_string& padded) {
+    thread_local simdjson::ondemand::parser parser;
     simdjson::ondemand::document doc;
     if (parser.iterate(padded).get(doc)) return not_json();
     simdjson::ondemand::json_type type;
@@ -165,10 +179,7 @@ class ListReader {
     top_present_ = present;
     return {};
   }
-  const Token& top(size_t i) const { return top_tokens_[i]; }
-  bool present_top(size_t i) const { return top_present_ & (1u << i); }
 
- private:
   static Status refuse(const std::string& where, std::string_view key, const char* why) {
     return Status(Code::kInvalidArgument, where + "." + std::string(key) + why);
   }
@@ -329,6 +340,9 @@ Code code_from_name(std::string_view name) {
 }
 
 Result<json> parse_json(std::string_view text) {
+  // nlohmann's lexer takes a NUL byte for the end of the text, so `1<NUL>junk` would read as 1.
+  // A raw NUL is never JSON (blanks are space, tab, CR and LF; a string escapes it as \u0000).
+  if (text.find('\0') != std::string_view::npos) return not_json();
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status(Code::kMalformed, "the body is not valid JSON");
   return j;

@@ -29,7 +29,8 @@ inline constexpr const char* kVersionHeader = "lwc-protocol";
 
 using nlohmann::json;
 
-// Parses text as JSON; kMalformed when it is not JSON.
+// Parses text as one JSON value, read to its last byte; kMalformed when it is not JSON (anything
+// after the value, a raw NUL byte, invalid UTF-8). Every decoder of bytes from another party uses it.
 Result<json> parse_json(std::string_view text);
 
 std::string push_request(const std::vector<Mutation>& batch);

@@ -24,9 +24,15 @@
 
 namespace lwc::hub {
 
+// Failed logins slow the guesser without locking the rightful user out: `max_failures` per
+// (account, address) pair, and a larger budget per address (one office shares one address, so a
+// mistyping colleague must not block everyone behind it). No account-wide lock: an attacker at one
+// address cannot keep the officer at another out. A successful login clears its pair.
 struct LoginLimits {
-  int max_failures = 5;  // per account and per address within the window
+  int max_failures = 5;           // per account and address, within the window
+  int max_address_failures = 50;  // per address, over all accounts, within the window
   int64_t window_ms = 5 * 60 * 1000;
+  size_t max_keys = 10'000;  // the table's size; beyond it the stalest entries go first
 };
 
 struct Session {
@@ -84,14 +90,20 @@ class Accounts {
     std::string role, district;  // of the account
   };
   Result<std::vector<DeviceInfo>> devices();
+  // Entries in the failed-login table and the bytes of their keys (for /metrics and tests).
+  size_t tracked_failures();
+  size_t tracked_failure_bytes();
+
   // Records that the device was seen now; written at most once a minute per device.
   Status touch_device(const std::string& device_id);
   static constexpr int64_t kTouchIntervalMs = 60'000;
 
  private:
   Accounts(sql::Db db, const Clock& clock, int64_t ttl, LoginLimits limits);
-  bool limited(const std::string& key, int64_t now);         // requires mu_
+  // Failures of `key` within the window (expired ones dropped). Requires mu_.
+  int failures(const std::string& key, int64_t now);
   void record_failure(const std::string& key, int64_t now);  // requires mu_
+  void forget_failure(const std::string& key);               // one failure, requires mu_
   // A new token for the device, stored by its hash (mu_ held, inside the caller's transaction).
   Status issue_token_locked(const std::string& user, const std::string& device_id, int64_t now,
                             LoginResult& out);
@@ -104,6 +116,7 @@ class Accounts {
   const int64_t ttl_ms_;
   const LoginLimits limits_;
   std::map<std::string, std::vector<int64_t>> failures_;  // guarded by mu_: key -> failure times
+  std::string dummy_hash_;  // verified for unknown users, so that they take as long as known ones
   std::map<std::string, int64_t> last_touch_;  // guarded by mu_: device -> last recorded sighting
 };
 

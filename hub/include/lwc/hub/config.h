@@ -35,7 +35,8 @@ struct HubConfig {
   int64_t idle_timeout_s = 120;          // keep-alive connection with no request
   size_t max_event_queue = 256;          // pending SSE messages per subscriber before it is dropped
   int64_t heartbeat_s = 15;              // SSE comment line to keep links and proxies open
-  int login_max_failures = 5;
+  int login_max_failures = 5;            // per account and address (accounts.h LoginLimits)
+  int login_address_max_failures = 50;   // per address, over all accounts
   int64_t login_window_s = 300;
   int worker_threads = 2;                // handler threads (SQLite work), apart from the IO thread
   int64_t rules_interval_s = 60;         // warning rules run this often, and after every change
