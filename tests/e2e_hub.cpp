@@ -4,9 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "lwc/client/transport.h"
@@ -88,6 +93,210 @@ TEST_CASE("e2e hub: HTTPS only, TLS 1.2 or newer", "[e2e][hub]") {
   INFO(new_tls.out);
   CHECK_THAT(new_tls.out, Catch::Contains("Verify return code: 0 (ok)"));
   CHECK_THAT(new_tls.out, Catch::Contains("TLSv1.2"));
+  // TLS 1.2 offers AEAD suites only: a client that knows only CBC ones gets no cipher.
+  RunResult cbc =
+      run({"/bin/sh", "-c",
+           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
+               " -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:AES128-SHA "
+               "-CAfile " +
+               hub.ca() + " 2>&1"});
+  INFO(cbc.out);
+  CHECK_THAT(cbc.out, Catch::Contains("Cipher is (NONE)"));
+  RunResult gcm =
+      run({"/bin/sh", "-c",
+           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
+               " -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -CAfile " + hub.ca() + " 2>&1"});
+  INFO(gcm.out);
+  CHECK_THAT(gcm.out, Catch::Contains("ECDHE-ECDSA-AES128-GCM-SHA256"));
+  CHECK_THAT(gcm.out, Catch::Contains("Verify return code: 0 (ok)"));
+}
+
+TEST_CASE("e2e hub: every answer carries HSTS and nosniff, a 404 does not echo the path",
+          "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  for (const std::string path : {"/v1/health", "/", "/v1/nothing%3Cscript%3Ealert(1)%3C/script%3E",
+                                 "/v1/status", "/v1/status/events"}) {
+    RunResult r = run({"/usr/bin/curl", "-sS", "-D", "-", "--max-time", "2", "--cacert", hub.ca(),
+                       hub.url() + path});
+    INFO(path << ": " << r.out);
+    CHECK_THAT(r.out, Catch::Contains("Strict-Transport-Security: max-age=31536000",
+                                      Catch::CaseSensitive::No));
+    CHECK_THAT(r.out, Catch::Contains("X-Content-Type-Options: nosniff", Catch::CaseSensitive::No));
+    CHECK_THAT(r.out, !Catch::Contains("alert"));  // the 404 names no path
+  }
+}
+
+TEST_CASE("e2e hub: a stream stops at once when its token is logged out or its device revoked",
+          "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));
+  auto writer = connect(hub);
+  Login maemo = login(*writer, "maemo", "lwc-5202-2570");
+  int64_t counter = 0;
+  for (const std::string how : {"logout", "revoke"}) {
+    INFO(how);
+    Login province = login(*writer, "province", "lwc-province-2570");
+    std::atomic<bool> stop{false}, hello{false}, cut{false}, ended{false};
+    std::atomic<int> after_cut{0};
+    std::thread listener([&] {
+      auto t = connect(hub);
+      SseParser parser;
+      (void)t->stream(
+          "/v1/events", province.token,
+          [&](std::string_view chunk) {
+            for (const SseEvent& e : parser.feed(chunk)) {
+              if (e.event == "hello") hello = true;
+              if (cut && (e.event == "changes" || e.event == "warning")) ++after_cut;
+            }
+            return !stop.load();
+          },
+          stop);
+      ended = true;
+    });
+    for (int i = 0; i < 100 && !hello; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(hello);
+    if (how == "logout") {
+      auto out = writer->request("POST", "/v1/logout", "", province.token);
+      REQUIRE(out.ok());
+      CHECK(out->status == 200);
+    } else {  // by the command line, another process writing accounts.db
+      RunResult revoked = hub.cli({"device", "revoke", province.device});
+      INFO(revoked.out);
+      CHECK(revoked.exit_code == 0);
+    }
+    cut = true;
+    // A change the province would have been told about: the stream ends instead.
+    auto pushed = writer->request(
+        "POST", "/v1/push", push_body({measurement(++counter, new_id(), "5202", 7)}), maemo.token);
+    REQUIRE(pushed.ok());
+    CHECK(pushed->status == 200);
+    for (int i = 0; i < 250 && !ended; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(ended);  // within 5 s: at the first event, not at the token's end
+    stop = true;
+    listener.join();
+    CHECK(after_cut == 0);
+  }
+}
+
+TEST_CASE("e2e hub: one address cannot take every event-stream slot", "[e2e][hub]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"), json{{"max_streams_per_address", 3}, {"heartbeat_s", 1}});
+  std::atomic<bool> stop{false};
+  std::atomic<int> open{0};
+  std::vector<std::thread> streams;
+  for (int i = 0; i < 3; ++i) {
+    streams.emplace_back([&] {
+      auto t = connect(hub);
+      SseParser parser;
+      (void)t->stream(
+          "/v1/status/events", "",
+          [&](std::string_view chunk) {
+            for (const SseEvent& e : parser.feed(chunk))
+              if (e.event == "hello") ++open;
+            return !stop.load();
+          },
+          stop);
+    });
+  }
+  for (int i = 0; i < 150 && open < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(open == 3);
+  auto t = connect(hub);
+  std::atomic<bool> no{false};
+  Status fourth = t->stream(
+      "/v1/status/events", "", [](std::string_view) { return false; }, no);
+  INFO(fourth.to_string());
+  CHECK_THAT(fourth.message(), Catch::Contains("429"));
+  CHECK_THAT(fourth.message(), Catch::Contains("too many event streams from this address"));
+  // Ordinary requests from that address go on.
+  auto health = t->request("GET", "/v1/health", "", "");
+  REQUIRE(health.ok());
+  CHECK(health->status == 200);
+  stop = true;
+  for (auto& s : streams) s.join();
+  // The slots come back when the streams close.
+  bool reopened = false;
+  for (int i = 0; i < 100 && !reopened; ++i) {
+    std::atomic<bool> once{false};
+    bool hello = false;
+    SseParser parser;
+    (void)t->stream(
+        "/v1/status/events", "",
+        [&](std::string_view chunk) {
+          for (const SseEvent& e : parser.feed(chunk)) hello = hello || e.event == "hello";
+          return !hello;
+        },
+        once);
+    reopened = hello;
+    if (!hello) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(reopened);
+}
+
+namespace {
+// A plain TCP connection to 127.0.0.1:port that sends nothing (-1 on failure).
+int idle_connection(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// CPU seconds (user + system) the process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  std::istringstream fields(line.substr(line.rfind(')') + 2));
+  std::string f;
+  long ticks = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14 || i == 15) ticks += std::stol(f);  // utime, stime
+  }
+  return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+}  // namespace
+
+TEST_CASE("e2e hub: out of connections it answers 503, out of files it waits instead of spinning",
+          "[e2e][hub]") {
+  TempDir dir;
+  // 64 open files: the hub serves at most 64 - (16 + 16) = 32 connections at once.
+  HubProcess hub(dir.file("hub"), json::object(), {}, {"/usr/bin/prlimit", "--nofile=64:64", "--"});
+  std::vector<int> idle;
+  for (int i = 0; i < 32; ++i) idle.push_back(idle_connection(hub.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto t = connect(hub);
+  auto busy = t->request("GET", "/v1/health", "", "");
+  REQUIRE(busy.ok());
+  CHECK(busy->status == 503);
+  CHECK_THAT(busy->body, Catch::Contains("too many connections"));
+  // Beyond the file limit: accept fails with EMFILE, and the hub must not spin on it.
+  for (int i = 0; i < 60; ++i) idle.push_back(idle_connection(hub.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const double before = cpu_seconds(hub.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const double used = cpu_seconds(hub.pid()) - before;
+  INFO("CPU seconds used in 2 s at the file limit: " << used);
+  CHECK(used < 0.5);  // spinning on accept used ~2 s of a core here
+  for (int fd : idle)
+    if (fd >= 0) close(fd);
+  // Once the connections are gone, the hub serves again.
+  bool served = false;
+  for (int i = 0; i < 100 && !served; ++i) {
+    auto again = connect(hub)->request("GET", "/v1/health", "", "");
+    served = again.ok() && again->status == 200;
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(served);
 }
 
 TEST_CASE("e2e hub: wrong password, expired and revoked tokens are 401", "[e2e][hub]") {

@@ -49,9 +49,11 @@ class HubProcess {
 
   // settings: members merged into hub.json before the first start.
   // env: "NAME=value" entries for init, serve and cli() (e.g. LWC_NOW); changeable before start().
+  // wrapper: a command line that runs the hub (e.g. {"/usr/bin/prlimit", "--nofile=64:64", "--"});
+  // it must exec the hub in its own process.
   HubProcess(std::string data_dir, const nlohmann::json& settings = nlohmann::json::object(),
-             std::vector<std::string> environment = {})
-      : env(std::move(environment)), dir_(std::move(data_dir)) {
+             std::vector<std::string> environment = {}, std::vector<std::string> wrapper = {})
+      : env(std::move(environment)), dir_(std::move(data_dir)), wrapper_(std::move(wrapper)) {
     RunResult init =
         run({LWC_HUB_BIN, "--data", dir_, "init", "--demo", "--listen", "127.0.0.1:0"}, "", env);
     if (init.exit_code != 0) throw std::runtime_error("lwc-hub init failed: " + init.out);
@@ -65,8 +67,12 @@ class HubProcess {
 
   void start() {
     const std::string listen = port_ ? "127.0.0.1:" + std::to_string(port_) : "127.0.0.1:0";
-    Spawned child =
-        spawn({LWC_HUB_BIN, "--data", dir_, "serve", "--listen", listen}, {"", env, true, false});
+    std::vector<std::string> argv = wrapper_;
+    for (const std::string& arg : {std::string(LWC_HUB_BIN), std::string("--data"), dir_,
+                                   std::string("serve"), std::string("--listen"), listen}) {
+      argv.push_back(arg);
+    }
+    Spawned child = spawn(argv, {"", env, true, false});
     pid_ = child.pid;
     // Banner lines (e.g. "outgoing channels: …") may come before "lwc-hub listening on …".
     std::string line;
@@ -105,9 +111,11 @@ class HubProcess {
   std::string ca() const { return dir_ + "/tls/ca.pem"; }
   int port() const { return port_; }
   const std::string& dir() const { return dir_; }
+  pid_t pid() const { return pid_; }
 
  private:
   std::string dir_;
+  std::vector<std::string> wrapper_;
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int port_ = 0;

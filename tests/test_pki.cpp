@@ -30,7 +30,9 @@ namespace {
 template <auto kFree>
 struct OpensslDeleter {
   template <typename T>
-  void operator()(T* p) const { kFree(p); }
+  void operator()(T* p) const {
+    kFree(p);
+  }
 };
 using X509Ptr = std::unique_ptr<X509, OpensslDeleter<X509_free>>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, OpensslDeleter<EVP_PKEY_free>>;
@@ -58,8 +60,8 @@ PkeyPtr load_key(const std::string& path) {
   return key;
 }
 
-PkiFiles generate(const TempDir& dir, const std::vector<std::string>& hosts = {"127.0.0.1",
-                                                                               "localhost"}) {
+PkiFiles generate(const TempDir& dir,
+                  const std::vector<std::string>& hosts = {"127.0.0.1", "localhost"}) {
   PkiFiles files;
   auto st = generate_dev_pki(dir.path().string(), hosts, 30, &files);
   INFO(st.to_string());
@@ -89,8 +91,8 @@ int verify(X509* ca, X509* leaf, const char* host = nullptr, const char* ip = nu
 
 // subjectAltName entries as "DNS:name" / "IP:a.b.c.d" (IPv4) / "IP6:<16 bytes>" strings.
 std::set<std::string> subject_alt_names(X509* cert) {
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   REQUIRE(names);
   std::set<std::string> out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
@@ -166,8 +168,8 @@ TEST_CASE("pki: the server certificate verifies against the CA as a TLS server",
 
 TEST_CASE("pki: subjectAltName holds every host as IP or DNS", "[pki]") {
   TempDir dir;
-  PkiFiles files = generate(dir, {"127.0.0.1", "localhost", "hub.lampang.example", "::1",
-                                  "192.168.1.20"});
+  PkiFiles files =
+      generate(dir, {"127.0.0.1", "localhost", "hub.lampang.example", "::1", "192.168.1.20"});
   X509Ptr server = load_cert(files.server_cert);
   const std::string ipv6_loopback("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
   CHECK(subject_alt_names(server.get()) ==
@@ -242,6 +244,21 @@ TEST_CASE("pki: CA and server extensions, names and validity", "[pki]") {
   }
 }
 
+TEST_CASE("pki: a server certificate is valid at most 397 days, as browsers require", "[pki]") {
+  TempDir dir;
+  PkiFiles files;
+  REQUIRE(generate_dev_pki(dir.path().string(), {"localhost"}, 825, &files).ok());
+  auto left_days = [](const std::string& path) {
+    X509Ptr cert = load_cert(path);
+    int day = 0, sec = 0;
+    REQUIRE(ASN1_TIME_diff(&day, &sec, nullptr, X509_get0_notAfter(cert.get())) == 1);
+    return day + (sec > 0 ? 1 : 0);
+  };
+  CHECK(left_days(files.server_cert) <= 397);
+  CHECK(left_days(files.server_cert) >= 396);
+  CHECK(left_days(files.ca_cert) >= 824);  // the CA, pinned by the clients, keeps its validity
+}
+
 TEST_CASE("pki: serial numbers are random 128-bit values", "[pki]") {
   TempDir dir;
   std::set<std::string> serials;
@@ -289,9 +306,8 @@ TEST_CASE("pki: bad arguments are rejected before anything is written", "[pki]")
   CHECK(generate_dev_pki(d, {"localhost"}, -5, &files).code() == Code::kInvalidArgument);
   CHECK(generate_dev_pki(d, {"localhost"}, 30, nullptr).code() == Code::kInvalidArgument);
   CHECK(generate_dev_pki("", {"localhost"}, 30, &files).code() == Code::kInvalidArgument);
-  for (const char* bad : {"", "a,DNS:evil.example", "1.2.3.4:443", "[::1]", "1.2.3",
-                          "10.0.0.256", "-bad.example",
-                          "host.", "two words", "under_score"}) {
+  for (const char* bad : {"", "a,DNS:evil.example", "1.2.3.4:443", "[::1]", "1.2.3", "10.0.0.256",
+                          "-bad.example", "host.", "two words", "under_score"}) {
     INFO(bad);
     CHECK(generate_dev_pki(d, {"localhost", bad}, 30, &files).code() == Code::kInvalidArgument);
   }

@@ -301,7 +301,8 @@ Result<Session> Accounts::authenticate(const std::string& bearer_token) {
   if (st->col_int(7) != 0) return Status(Code::kUnauthenticated, "the account is disabled");
   auto role = parse_role(st->col_view(5));
   if (!role.ok()) return role.status();
-  return Session{Principal{*role, st->col_text(6), st->col_text(0)}, st->col_text(1)};
+  return Session{Principal{*role, st->col_text(6), st->col_text(0)}, st->col_text(1),
+                 st->col_int(2)};
 }
 
 Status Accounts::revoke_token(const std::string& bearer_token) {
@@ -309,7 +310,16 @@ Status Accounts::revoke_token(const std::string& bearer_token) {
   auto st = db_.prepare("UPDATE tokens SET revoked=1 WHERE hash=?1");
   if (!st.ok()) return st.status();
   st->bind(1, token_hash(bearer_token));
+  ++revocations_;
   return st->run();
+}
+
+Result<uint64_t> Accounts::generation() {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare("PRAGMA data_version");
+  if (!st.ok()) return st.status();
+  if (!st->step()) return Status(Code::kIo, "PRAGMA data_version returned nothing");
+  return (static_cast<uint64_t>(st->col_int(0)) << 32) + revocations_;
 }
 
 Status Accounts::revoke_device(const std::string& device_id) {
@@ -326,6 +336,7 @@ Status Accounts::revoke_device(const std::string& device_id) {
   t->bind(1, device_id);
   LWC_RETURN_IF_ERROR(t->run());
   LWC_RETURN_IF_ERROR(audit_locked(kCommandLineActor, device_id, "device_revoked", "{}"));
+  ++revocations_;
   return txn.commit();
 }
 

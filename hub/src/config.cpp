@@ -31,7 +31,7 @@ std::string HubConfig::path(const std::string& relative) const {
 #define LWC_CONFIG_MEMBERS(X)                                                                \
   X(listen)                                                                                  \
   X(tls_cert) X(tls_key) X(tls_ca) X(max_body_bytes) X(max_batch) X(max_page) X(token_ttl_s) \
-      X(max_drift_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue) X(heartbeat_s)   \
+      X(max_drift_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue) X(heartbeat_s) X(max_connections) X(max_streams_per_address)   \
           X(login_max_failures) X(login_address_max_failures) X(login_window_s) X(worker_threads) X(rules_interval_s)
 
 Result<HubConfig> load_config(const std::string& data_dir) {

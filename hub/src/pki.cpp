@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -35,6 +37,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxDays = 36500;
+// Browsers refuse a TLS server certificate valid longer than 397 days (CA/Browser Forum).
+constexpr int kMaxServerDays = 397;
 // notBefore is set this far in the past so that a client whose clock is slightly behind the hub's
 // still accepts a freshly generated certificate.
 constexpr long kBackdateSeconds = 60 * 60;
@@ -372,7 +376,7 @@ Status generate_dev_pki(const std::string& dir, const std::vector<std::string>& 
   ERR_clear_error();  // so error messages name only what failed here
   auto ca = make_ca(days);
   if (!ca.ok()) return ca.status();
-  auto server = make_server(*ca, hosts, days);
+  auto server = make_server(*ca, hosts, std::min(days, kMaxServerDays));
   if (!server.ok()) return server.status();
 
   auto ca_cert = cert_pem(ca->cert.get());

@@ -195,6 +195,25 @@ Result<Session> HubService::authenticate(const Request& r) {
   return accounts_->authenticate(auth.substr(prefix.size()));
 }
 
+std::function<bool()> HubService::stream_guard(const Session& session,
+                                               const std::string& bearer_token) {
+  struct State {
+    std::mutex mu;
+    uint64_t generation = 0;  // guarded by mu: accounts generation of the last check (0: none)
+    bool valid = true;        // guarded by mu
+  };
+  auto state = std::make_shared<State>();  // the first check authenticates again
+  return [this, state, token = bearer_token, expires_ms = session.expires_ms] {
+    std::lock_guard lock(state->mu);
+    if (!state->valid) return false;
+    if (clock_.now_ms() >= expires_ms) return state->valid = false;
+    auto g = accounts_->generation();
+    if (g.ok() && *g == state->generation) return true;
+    if (g.ok()) state->generation = *g;
+    return state->valid = accounts_->authenticate(token).ok();
+  };
+}
+
 // Content-Encoding: a gzip body is inflated before routing, limited to max_body_bytes once inflated
 // (413 too_large: a small "zip bomb" costs at most that much memory). A response of at least
 // kGzipMinBytes goes out gzipped when the client accepts gzip (Accept-Encoding), on this handler
@@ -269,7 +288,7 @@ Response HubService::route(const Request& r) {
         {"GET", "/v1/pull"},    {"GET", "/v1/conflicts"},    {"GET", "/v1/events"},
         {"GET", "/v1/fleet"},   {"POST", "/v1/devices/fork"}};
     if (!kAuthed.count({r.method, path})) {
-      return error_response(Status(Code::kNotFound, "no endpoint " + r.method + " " + path));
+      return error_response(Status(Code::kNotFound, "no such endpoint"));
     }
     auto session = authenticate(r);
     if (!session.ok()) return error_response(session.status());
@@ -291,8 +310,8 @@ Response HubService::route(const Request& r) {
 Response HubService::login(const Request& r) {
   if (Status s = require_json(r); !s.ok()) return error_response(s);
   if (r.body.size() > kMaxLoginBody) {
-    return error_response(Status(Code::kTooLarge, "a login body has at most " +
-                                                      std::to_string(kMaxLoginBody) + " bytes"));
+    return error_response(Status(
+        Code::kTooLarge, "a login body has at most " + std::to_string(kMaxLoginBody) + " bytes"));
   }
   auto body = protocol::parse_json(r.body);
   if (!body.ok()) return error_response(body.status());

@@ -316,7 +316,7 @@ std::optional<Response> HubService::web(const Request& r, const std::string& pat
   if (!asset.empty()) {
     const WebAsset* file = find_web_asset(asset);
     if (r.method != "GET" || !file) {
-      return error_response(Status(Code::kNotFound, "no endpoint " + r.method + " " + path));
+      return error_response(Status(Code::kNotFound, "no such endpoint"));
     }
     Response resp;
     resp.content_type = std::string(file->content_type);

@@ -38,6 +38,7 @@ struct LoginLimits {
 struct Session {
   Principal principal;
   std::string device_id;
+  int64_t expires_ms = 0;  // of the token
 };
 
 struct LoginResult {
@@ -75,6 +76,10 @@ class Accounts {
   Status revoke_token(const std::string& bearer_token);
   // Revokes the device and every token issued to it.
   Status revoke_device(const std::string& device_id);
+  // Changes whenever a token, device or account may have been revoked since the last call
+  // returned the same value: by this process, or by another one writing accounts.db (the hub's
+  // command line), seen through SQLite's data_version. Cheap: streams call it before each event.
+  Result<uint64_t> generation();
 
   // Appends to the audit log. The accounts themselves record "user_added", "device_enrolled" (a
   // device's first login) and "device_revoked"; the hub adds silences, resolved disputes and
@@ -116,6 +121,7 @@ class Accounts {
   const int64_t ttl_ms_;
   const LoginLimits limits_;
   std::map<std::string, std::vector<int64_t>> failures_;  // guarded by mu_: key -> failure times
+  uint64_t revocations_ = 0;  // guarded by mu_: revocations by this process
   std::string dummy_hash_;  // verified for unknown users, so that they take as long as known ones
   std::map<std::string, int64_t> last_touch_;  // guarded by mu_: device -> last recorded sighting
 };

@@ -35,6 +35,8 @@ struct HubConfig {
   int64_t idle_timeout_s = 120;          // keep-alive connection with no request
   size_t max_event_queue = 256;          // pending SSE messages per subscriber before it is dropped
   int64_t heartbeat_s = 15;              // SSE comment line to keep links and proxies open
+  size_t max_connections = 4000;         // at once (lowered to fit the open-file limit); then 503
+  size_t max_streams_per_address = 64;   // event streams (/v1/events, /v1/status/events) per address
   int login_max_failures = 5;            // per account and address (accounts.h LoginLimits)
   int login_address_max_failures = 50;   // per address, over all accounts
   int64_t login_window_s = 300;

@@ -16,7 +16,8 @@ struct PkiFiles {
 };
 
 // Creates in `dir` (which must exist) a development CA (ca.pem, its key ca.key) and a server
-// certificate server.pem + key server.key signed by that CA, valid `days` days, with subjectAltName
+// certificate server.pem + key server.key signed by that CA, the CA valid `days` days and the server
+// certificate as long but at most 397 days (what browsers accept), with subjectAltName
 // entries for every host in `hosts` (IP addresses as IP:, names as DNS:). Keys: EC P-256.
 // The CA has basicConstraints CA:TRUE, keyUsage keyCertSign,cRLSign; the server cert CA:FALSE,
 // keyUsage digitalSignature, extendedKeyUsage serverAuth. Key files are written with mode 0600.

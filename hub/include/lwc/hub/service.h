@@ -95,6 +95,11 @@ class HubService {
   Response handle(const Request& request);
   // Checks the bearer token of a request (401 response on failure, as handle() would answer).
   Result<Session> authenticate(const Request& request);
+  // For an event stream opened by `session` with `bearer_token`: true while the stream may go on
+  // receiving, false from the moment its token expires or is revoked (logout), its device is
+  // revoked or its account disabled — by this process or by the command line. Re-checks the token
+  // only when the accounts changed (Accounts::generation). Thread-safe.
+  std::function<bool()> stream_guard(const Session& session, const std::string& bearer_token);
   EventBus& events() { return events_; }
   // The debounced "status" events of the web page's stream (GET /v1/status/events).
   EventBus& status_events() { return status_feed_->events(); }
