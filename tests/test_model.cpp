@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "lwc/id.h"
 #include "lwc/model.h"
@@ -194,4 +196,69 @@ TEST_CASE("verification binds to the version it judged", "[model]") {
   set("review", "\"returned\"", Hlc::from_parts(40, 0));
   set("review_version", std::to_string(Hlc::from_parts(30, 0).packed), Hlc::from_parts(40, 1));
   CHECK(verification_state(row, {"value"}) == Verification::kReturned);
+}
+
+namespace {
+// The table of docs/protocol.md §3 as the schema says it: one row per table, its fields in schema
+// order, runs of the same type and writer written as `a` `b` (type, W).
+std::string schema_table() {
+  auto type = [](FieldType t) {
+    switch (t) {
+      case FieldType::kString:
+        return "string";
+      case FieldType::kInteger:
+        return "integer";
+      case FieldType::kNumber:
+        return "number";
+      case FieldType::kBool:
+        return "bool";
+      case FieldType::kStringList:
+        return "string list";
+      case FieldType::kTime:
+        return "time";
+      case FieldType::kDate:
+        return "date";
+    }
+    return "?";
+  };
+  auto writer = [](Writer w) {
+    return w == Writer::kProvince ? "P" : w == Writer::kOwner ? "O" : "S";
+  };
+  std::string out = "| table | scope | fields (type, writer) |\n|---|---|---|\n";
+  for (const TableSpec& t : schema()) {
+    out += "| `" + std::string(t.name) + "` | " + (t.district_scoped ? "district" : "`province`") +
+           " | ";
+    for (size_t i = 0; i < t.fields.size(); ++i) {
+      const FieldSpec& f = t.fields[i];
+      out += "`" + std::string(f.name) + "` ";
+      const bool run_ends = i + 1 == t.fields.size() || t.fields[i + 1].type != f.type ||
+                            t.fields[i + 1].writer != f.writer;
+      if (run_ends) {
+        out += "(" + std::string(type(f.type)) + ", " + writer(f.writer) + ")";
+        if (i + 1 != t.fields.size()) out += "; ";
+      }
+    }
+    out += " |\n";
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("model: the table of fields in docs/protocol.md is the schema the hub checks",
+          "[model]") {
+  const std::string path = std::string(LWC_SOURCE_DIR) + "/docs/protocol.md";
+  std::ifstream in(path);
+  REQUIRE(in);
+  std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string begin = "<!-- schema table: tests/test_model.cpp -->\n", end = "<!-- end -->";
+  const size_t from = doc.find(begin), to = doc.find(end, from);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  const std::string expected = schema_table();
+  if (std::getenv("LWC_UPDATE_DOCS")) {  // LWC_UPDATE_DOCS=1 rewrites the table in place
+    doc.replace(from + begin.size(), to - from - begin.size(), expected);
+    std::ofstream(path) << doc;
+    return;
+  }
+  CHECK(doc.substr(from + begin.size(), to - from - begin.size()) == expected);
 }

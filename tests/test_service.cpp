@@ -135,7 +135,7 @@ TEST_CASE("service: a body is JSON to its last byte: no login, no write from a t
   CHECK(pushed.status == 400);
   CHECK(body_of(pushed)["code"] == "malformed");
   CHECK_FALSE(f.hub->with_store(
-                   [&](Store& s) { return s.get_field("measurement", id, "value")->has_value(); }));
+      [&](Store& s) { return s.get_field("measurement", id, "value")->has_value(); }));
   // Every refused text of the suite, as a login and as a push: 400, never a session or a write.
   for (const JsonCase& c : json_refused()) {
     INFO(c.name);
@@ -228,6 +228,56 @@ TEST_CASE("service: a cross-district write is rejected per mutation and audited"
   CHECK(audit[0].user == "maemo");
   CHECK(audit[0].device_id == device);
   CHECK_THAT(audit[0].detail, Catch::Contains("\"scope\":\"5208\""));
+}
+
+TEST_CASE(
+    "service: a write to another district's existing row under one's own scope is audited once",
+    "[service]") {
+  HubFixture f;
+  const std::string thoen = f.login("thoen", new_id());
+  const std::string row = new_id();
+  REQUIRE(body_of(f.call("POST", "/v1/push", push_body({mutation(1, row, "5208", "value", 5)}),
+                         thoen))["results"][0]["status"] == "applied");
+  const std::string device = new_id();
+  const std::string maemo = f.login("maemo", device);
+  const std::string body = push_body({mutation(1, row, "5202", "value", 99)});
+  auto r = f.call("POST", "/v1/push", body, maemo);
+  REQUIRE(r.status == 200);
+  CHECK(body_of(r)["results"][0]["code"] == "permission_denied");
+  (void)f.call("POST", "/v1/push", body, maemo);  // the same batch again: its verdict, no new line
+  auto count = [&] {
+    int n = 0;
+    auto log = f.hub->accounts().audit_log();
+    REQUIRE(log.ok());
+    for (const hub::AuditEntry& e : *log) {
+      if (e.action == "write_rejected" && e.device_id == device &&
+          e.detail.find(row) != std::string::npos)
+        ++n;
+    }
+    return n;
+  };
+  CHECK(count() == 1);
+  auto v = f.hub->with_store([&](Store& s) { return s.get_field("measurement", row, "value"); });
+  REQUIRE(v.ok());
+  REQUIRE(v->has_value());
+  CHECK((*v)->value == "5");
+}
+
+TEST_CASE("service: every refused read (fleet, letters) is audited", "[service]") {
+  HubFixture f;
+  const std::string device = new_id();
+  const std::string maemo = f.login("maemo", device);
+  CHECK(f.call("GET", "/v1/fleet", "", maemo).status == 403);
+  CHECK(f.call("GET", "/v1/letters", "", maemo).status == 403);
+  std::vector<std::string> paths;
+  auto log = f.hub->accounts().audit_log();
+  REQUIRE(log.ok());
+  for (const hub::AuditEntry& e : *log) {
+    if (e.action == "read_refused" && e.device_id == device) {
+      paths.push_back(json::parse(e.detail)["path"].get<std::string>());
+    }
+  }
+  CHECK(paths == std::vector<std::string>{"/v1/fleet", "/v1/letters"});
 }
 
 TEST_CASE("service: an ack or dispute naming another district's warning is refused and audited",

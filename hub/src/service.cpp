@@ -375,6 +375,12 @@ Response HubService::logout(const Request& r) {
   return json_response(json{{"status", "logged_out"}});
 }
 
+Response HubService::refuse_read(const Session& s, const std::string& path, const Status& why) {
+  (void)accounts_->audit(s.principal.user, s.device_id, "read_refused",
+                         json{{"path", path}, {"reason", why.message()}}.dump());
+  return error_response(why);
+}
+
 Response HubService::me(const Session& s) {
   return json_response(json{{"user", s.principal.user},
                             {"role", role_name(s.principal.role)},
@@ -424,15 +430,13 @@ Response HubService::push(const Request& r, const Session& s) {
   auto acked = acked_mark(query);
   if (!acked.ok()) return error_response(acked.status());
 
-  std::vector<std::pair<Change, Status>> denied;
   auto validate = [&](const Change& c) {
     Status v = validate_change(c, s.principal);
     if (v.ok() && c.table == "ack" && c.field == "warning_id") v = ack_in_jurisdiction(c);
-    if (v.code() == Code::kPermissionDenied) denied.emplace_back(c, v);
     return v;
   };
   std::vector<MutationResult> results;
-  int64_t last_counter = 0, seq_before = 0, seq_after = 0;
+  int64_t counter_before = 0, last_counter = 0, seq_before = 0, seq_after = 0;
   HubMark mark;
   {
     std::lock_guard lock(store_mu_);
@@ -443,6 +447,9 @@ Response HubService::push(const Request& r, const Session& s) {
       return error_response(st);
     }
     seq_before = store_->last_seq();
+    auto before = store_->device_progress(s.device_id);
+    if (!before.ok()) return error_response(before.status());
+    counter_before = *before;
     auto accepted = store_->accept_push(s.device_id, *batch, validate);
     if (!accepted.ok()) return error_response(accepted.status());
     results = std::move(accepted).value();
@@ -455,13 +462,21 @@ Response HubService::push(const Request& r, const Session& s) {
     mark = std::move(marked).value();
   }
   audit_sensitive_writes(s, *batch, results);
-  for (const auto& [c, why] : denied) {
+  // Every write refused for jurisdiction, whether by the checks above or by the store (a row that
+  // exists in another scope), once: a resent batch's old verdicts are not audited again.
+  for (size_t i = 0; i < results.size() && i < batch->size(); ++i) {
+    const MutationResult& m = results[i];
+    if (m.kind != MutationResult::Kind::kRejected || m.counter <= counter_before ||
+        m.reason.code() != Code::kPermissionDenied) {
+      continue;
+    }
+    const Change& c = (*batch)[i].change;
     (void)accounts_->audit(s.principal.user, s.device_id, "write_rejected",
                            json{{"table", c.table},
                                 {"id", c.row_id},
                                 {"scope", c.scope},
                                 {"field", c.field},
-                                {"reason", why.message()}}
+                                {"reason", m.reason.message()}}
                                .dump());
   }
   if (seq_after > seq_before) {
@@ -558,7 +573,8 @@ Response HubService::conflicts(const Session& s) {
 // version, the highest mutation applied and the outbox size it last reported.
 Response HubService::fleet(const Session& s) {
   if (s.principal.role != Role::kProvince && s.principal.role != Role::kAdmin) {
-    return error_response(
+    return refuse_read(
+        s, "/v1/fleet",
         Status(Code::kPermissionDenied, "fleet health is for province and admin accounts"));
   }
   auto devices = accounts_->devices();

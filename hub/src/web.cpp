@@ -396,7 +396,8 @@ std::optional<Response> HubService::web(const Request& r, const std::string& pat
 
   // Letters: official documents of the province, so province, executive and admin accounts only.
   if (session->principal.role == Role::kDistrict) {
-    return error_response(Status(Code::kPermissionDenied, "letters are issued by the province"));
+    return refuse_read(*session, path,
+                       Status(Code::kPermissionDenied, "letters are issued by the province"));
   }
   const std::string id = path.size() > 12 ? path.substr(12) : "";
   if (path != "/v1/letters" && !is_row_id(id)) {

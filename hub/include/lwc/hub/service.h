@@ -146,6 +146,8 @@ class HubService {
   Response login(const Request& r);
   Response logout(const Request& r);
   Response fork_device(const Request& r, const Session& s);
+  // A refused read (403), audited as "read_refused" with the path and the reason.
+  Response refuse_read(const Session& s, const std::string& path, const Status& why);
   Response me(const Session& s);
   Response push(const Request& r, const Session& s);
   Response pull(const Request& r, const Session& s);
