@@ -686,7 +686,8 @@ struct Evaluation {
         Stage stage = gate_open ? Stage::kDemand : Stage::kWarn;
         Warning w = make(rule_name, subject, district, stage, start_ms);
         w.due = format_date(cp_date);
-        fill(w, "warn.curve.missed", cp_pct, [&](Lang l) { return format_date_long(cp_date, l); });
+        fill(w, "warn.curve.missed", cp_pct,
+             [&, date = cp_date](Lang l) { return format_date_long(date, l); });
         out.push_back(w);
         if (stage == Stage::kDemand) maybe_escalate(w, start_ms, rule.escalate_after_hours);
       }
