@@ -187,7 +187,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool take_stream_slot() {
     std::lock_guard lock(shared_.streams_mu);
     size_t& open = shared_.streams_by_address[remote_];
-    if (open >= shared_.config.max_streams_per_address) return false;
+    if (open >= shared_.config.max_streams_per_address) {
+      if (open == 0) shared_.streams_by_address.erase(remote_);
+      return false;
+    }
     ++open;
     holds_stream_slot_ = true;
     return true;
@@ -417,10 +420,12 @@ struct Server::Impl {
         signals(ioc, SIGINT, SIGTERM) {}
 
   HubConfig config;
-  net::io_context ioc{1};
   net::thread_pool workers;
   ssl::context ctx;
   Shared shared;
+  // After `shared`: sessions still queued in the context are destroyed with it, and a session's
+  // destructor gives its connection and stream slot back to `shared`.
+  net::io_context ioc{1};
   net::signal_set signals;
   std::shared_ptr<Listener> listener;
   uint16_t port = 0;
