@@ -79,33 +79,27 @@ TEST_CASE("e2e hub: HTTPS only, TLS 1.2 or newer", "[e2e][hub]") {
   auto plain = client::make_curl_transport({"http://127.0.0.1:" + std::to_string(hub.port()), ""});
   auto r = plain->request("GET", "/v1/health", "", "");
   CHECK((!r.ok() || r->status != 200));
+  // `openssl s_client` against the hub with `options`, its whole output.
+  auto s_client = [&](const std::string& options) {
+    return run({"/bin/sh", "-c",
+                "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) + " " +
+                    options + " 2>&1"});
+  };
   // A client that offers only TLS 1.1 is refused (the server offers nothing older than 1.2).
-  RunResult old_tls =
-      run({"/bin/sh", "-c",
-           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
-               " -tls1_1 -cipher DEFAULT@SECLEVEL=0 2>&1"});
+  RunResult old_tls = s_client("-tls1_1 -cipher DEFAULT@SECLEVEL=0");
   INFO(old_tls.out);
   CHECK_THAT(old_tls.out, Catch::Contains("Cipher is (NONE)"));
-  RunResult new_tls =
-      run({"/bin/sh", "-c",
-           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
-               " -tls1_2 -CAfile " + hub.ca() + " 2>&1"});
+  RunResult new_tls = s_client("-tls1_2 -CAfile " + hub.ca());
   INFO(new_tls.out);
   CHECK_THAT(new_tls.out, Catch::Contains("Verify return code: 0 (ok)"));
   CHECK_THAT(new_tls.out, Catch::Contains("TLSv1.2"));
   // TLS 1.2 offers AEAD suites only: a client that knows only CBC ones gets no cipher.
-  RunResult cbc =
-      run({"/bin/sh", "-c",
-           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
-               " -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:AES128-SHA "
-               "-CAfile " +
-               hub.ca() + " 2>&1"});
+  RunResult cbc = s_client(
+      "-tls1_2 -cipher ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:AES128-SHA -CAfile " +
+      hub.ca());
   INFO(cbc.out);
   CHECK_THAT(cbc.out, Catch::Contains("Cipher is (NONE)"));
-  RunResult gcm =
-      run({"/bin/sh", "-c",
-           "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(hub.port()) +
-               " -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -CAfile " + hub.ca() + " 2>&1"});
+  RunResult gcm = s_client("-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -CAfile " + hub.ca());
   INFO(gcm.out);
   CHECK_THAT(gcm.out, Catch::Contains("ECDHE-ECDSA-AES128-GCM-SHA256"));
   CHECK_THAT(gcm.out, Catch::Contains("Verify return code: 0 (ok)"));

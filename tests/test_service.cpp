@@ -106,6 +106,11 @@ TEST_CASE("service: every error is JSON {code, message} with the right status", 
        401, "unauthenticated"},
       {"login missing member", f.call("POST", "/v1/login", R"({"user":"maemo"})"), 422,
        "invalid_argument"},
+      {"login body over 4 KiB",
+       f.call("POST", "/v1/login",
+              json{{"user", std::string(5000, 'x')}, {"password", "p"}, {"device_id", new_id()}}
+                  .dump()),
+       413, "too_large"},
   };
   for (const Case& c : cases) {
     INFO(c.what << ": " << c.response.body);
