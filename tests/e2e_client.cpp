@@ -297,7 +297,9 @@ TEST_CASE(
   RunResult award = hub.cli({"export", "award", "--json"});
   REQUIRE(award.exit_code == 0);
   bool unranked_seen = false;
-  for (const json& x : json::parse(award.out)["scores"]) {
+  const json board = json::parse(award.out);
+  REQUIRE(board["scores"].size() == 13);
+  for (const json& x : board["scores"]) {
     INFO(x.dump());
     if (x["nothing_due"] == true) unranked_seen = true;
     CHECK(x["nothing_due"] == unranked_seen);  // ranked districts first, nothing-due ones after

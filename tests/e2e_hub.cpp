@@ -546,7 +546,9 @@ TEST_CASE("e2e hub: export kpi writes a CSV a spreadsheet opens with Thai, expor
   RunResult first_day = run({LWC_HUB_BIN, "--data", data, "export", "award", "--json"}, "",
                             {"LWC_NOW=2026-12-01T08:00"});
   REQUIRE(first_day.exit_code == 0);
-  for (const json& s : json::parse(first_day.out)["scores"]) {
+  const json first_board = json::parse(first_day.out);
+  REQUIRE(first_board["scores"].size() == 13);
+  for (const json& s : first_board["scores"]) {
     CHECK(s["rank"].is_null());
     CHECK(s["nothing_due"] == true);
     CHECK(s["medal"] == 0);

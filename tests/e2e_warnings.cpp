@@ -206,3 +206,66 @@ TEST_CASE("e2e warnings: LINE messages in Thai reach the endpoint through an out
   RunResult list = hub.cli({"notify", "list"});
   CHECK(list.out.find("\"state\":\"sent\"") != std::string::npos);
 }
+
+TEST_CASE("e2e warnings: a submission dated back by a device that was online counts at its receipt",
+          "[e2e][warnings][claims]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"), json::object(), {now_env("2027-03-10T09:00")});
+  Client province{dir.file("province"), "2027-03-10T09:00"};
+  Client maemo{dir.file("maemo"), "2027-03-10T09:00"};
+  Client kokha{dir.file("kokha"), "2027-03-10T09:00"};
+  province.ok({"enroll", "--hub", hub.url(), "--ca", hub.ca(), "--user", "province"},
+              "lwc-province-2570\n");
+  maemo.ok({"enroll", "--hub", hub.url(), "--ca", hub.ca(), "--user", "maemo"}, "lwc-5202-2570\n");
+  kokha.ok({"enroll", "--hub", hub.url(), "--ca", hub.ca(), "--user", "kokha"}, "lwc-5203-2570\n");
+  const std::string task =
+      province
+          .ok({"task", "create", "--kind", "directive", "--letter-no", "ลป 0020/ว 3001", "--title",
+               "รายงานทดสอบ / Test report", "--due", "2027-03-19", "--districts", "5202,5203"})
+          .substr(0, 32);
+  province.ok({"sync"});
+  maemo.ok({"sync"});
+  kokha.ok({"sync"});
+
+  // Mae Mo goes offline on the 10th and submits on Thursday the 18th, before the deadline.
+  maemo.now = "2027-03-18T10:00";
+  maemo.ok({"task", "submit", task, "--doc-ref", "ลป 0020.2/1"});
+
+  // Monday the 22nd: Ko Kha syncs (the deadline has passed), then sets its clock back to the 18th
+  // and submits.
+  hub.stop(SIGTERM);
+  hub.env = {now_env("2027-03-22T09:00")};
+  hub.start();
+  kokha.now = "2027-03-22T09:01";
+  kokha.ok({"sync"});
+  kokha.now = "2027-03-18T10:00";
+  kokha.ok({"task", "submit", task, "--doc-ref", "ลป 0020.3/1"});
+  kokha.ok({"sync"});
+  maemo.now = "2027-03-22T09:05";
+  maemo.ok({"sync"});
+
+  hub.env = {now_env("2027-03-22T10:00")};  // the command line's clock, after the receipts
+  RunResult award = hub.cli({"export", "award", "--month", "2027-03", "--json"});
+  INFO(award.out);
+  REQUIRE(award.exit_code == 0);
+  std::map<std::string, json> by_district;
+  const json board = json::parse(award.out);
+  for (const json& s : board["scores"]) {
+    for (const json& o : s["breakdown"]) {
+      if (o["task_id"] == task) by_district[s["district"].get<std::string>()] = o;
+    }
+  }
+  REQUIRE(by_district.count("5202"));
+  REQUIRE(by_district.count("5203"));
+  // The offline office keeps its time, and the province sees that it was sent later.
+  CHECK(by_district["5202"]["outcome"] == "on_time");
+  CHECK(by_district["5202"]["claim"] == "offline");
+  CHECK(by_district["5202"]["submitted_at"] == by_district["5202"]["claimed_at"]);
+  CHECK(by_district["5202"]["received_at"].get<int64_t>() >
+        by_district["5202"]["claimed_at"].get<int64_t>() + 3 * 86'400'000LL);
+  // The backdated one counts from its receipt on the 22nd: late.
+  CHECK(by_district["5203"]["outcome"] != "on_time");
+  CHECK(by_district["5203"]["days_late"].get<int>() >= 1);
+  CHECK(by_district["5203"]["claim"] == "refused");
+  CHECK(by_district["5203"]["submitted_at"] == by_district["5203"]["received_at"]);
+}

@@ -146,6 +146,13 @@ void AwardView::draw(App& app, const std::string& only_district) {
           o.submitted_at
               ? (format_time_long(o.submitted_at, app.lang) + " · " + o.submitted_by).c_str()
               : "—");
+      const std::string claim =
+          claim_text({o.claimed_at, o.submitted_at, o.received_at, o.claim}, false, app.lang);
+      if (!claim.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", claim.c_str());
+        ImGui::PopStyleColor();
+      }
       ImGui::TableNextColumn();
       ImGui::Text("%+d", o.points);
     }

@@ -72,7 +72,8 @@ void ProvinceView::draw(App& app) {
     tab(app.f("gui.tab.conflicts", {std::to_string(review)}) + "###conflicts", "conflicts",
         [&] { conflicts_.draw(app); });
     tab(std::string(app.t("gui.tab.fleet")), "fleet", [&] { fleet_.draw(app); });
-    if (app.may_manage()) tab(std::string(app.t("gui.tab.forms")), "forms", [&] { forms_.draw(app); });
+    if (app.may_manage())
+      tab(std::string(app.t("gui.tab.forms")), "forms", [&] { forms_.draw(app); });
     ImGui::EndTabBar();
   }
 }
@@ -175,8 +176,8 @@ void ProvinceView::chart_section(App& app, const char* name, const std::string& 
     if (start.y < wmin.y || end.y > wmax_y) {
       ImGui::SetScrollY(ImGui::GetScrollY() + (start.y - wmin.y) - 4);
     } else {
-      app.export_chart({name, ImVec2(start.x - 6, start.y - 4), ImVec2(end.x, end.y + 2),
-                        export_path_});
+      app.export_chart(
+          {name, ImVec2(start.x - 6, start.y - 4), ImVec2(end.x, end.y + 2), export_path_});
       export_again_.clear();
       export_path_.clear();
     }
@@ -271,6 +272,12 @@ void ProvinceView::queue(App& app) {
                                                    : r.district.c_str());
     ImGui::TableNextColumn();
     ImGui::TextWrapped("%s", (app.lang == Lang::kTh ? r.what_th : r.what_en).c_str());
+    if (const std::string& claim = app.lang == Lang::kTh ? r.claim_th : r.claim_en;
+        !claim.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", claim.c_str());
+      ImGui::PopStyleColor();
+    }
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(r.value.c_str());
     ImGui::TableNextColumn();

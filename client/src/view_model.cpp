@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "lwc/claims.h"
 #include "lwc/entries.h"
 #include "lwc/protocol.h"
 
@@ -230,7 +231,7 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
   for (const Row& m : in->measurements) {
     if (text_field(m, "period") != fy || text_field(m, "state") == "draft") continue;
     const int64_t as_of = int_field(m, "as_of");
-    if (as_of > now_ms) continue;
+    if (as_of > now_ms || counted_time(m) > now_ms) continue;  // as the rules (claims.h)
     const std::string indicator = text_field(m, "indicator_id");
     const Row** best = nullptr;
     if (indicator == budget_id) best = &latest_budget[{m.scope, text_field(m, "work_group_id")}];
@@ -265,6 +266,8 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
       }
       r.as_of = as_of;
       r.entered_by = text_field(m, "entered_by");
+      r.claim_th = claim_text(claim_of(m), true, Lang::kTh);
+      r.claim_en = claim_text(claim_of(m), true, Lang::kEn);
       r.row = m;
       if (!district_role) s.review_queue.push_back(std::move(r));
     }
@@ -311,7 +314,7 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
       auto sub = submissions.find(submission_row_id(t.id, f.code));
       if (sub != submissions.end() && int_field(*sub->second, "submitted_at") != 0) {
         item.submitted = true;
-        item.submitted_at = int_field(*sub->second, "submitted_at");
+        item.submitted_at = counted_time(*sub->second);  // the time that counts (claims.h)
         item.returned = verification_state(*sub->second, reviewed_fields(*sub->second)) ==
                         Verification::kReturned;
         item.late = thai_date(item.submitted_at) > deadline;
@@ -323,6 +326,8 @@ Result<Snapshot> load_snapshot(Store& store, const Principal& who, int64_t now_m
           r.value = text_field(*sub->second, "doc_ref");
           r.as_of = item.submitted_at;
           r.entered_by = text_field(*sub->second, "submitted_by");
+          r.claim_th = claim_text(claim_of(*sub->second), false, Lang::kTh);
+          r.claim_en = claim_text(claim_of(*sub->second), false, Lang::kEn);
           r.row = *sub->second;
           s.review_queue.push_back(std::move(r));
         }
@@ -645,7 +650,7 @@ SubmissionMatrix submission_matrix(const RuleInputs& in, const RulesConfig& rule
       const Date deadline = *parse_date(c.head.deadline);
       const int64_t end = thai_midnight_ms(civil_from_days(days_from_civil(deadline) + 1));
       auto it = submissions.find(submission_row_id(c.head.task_id, district));
-      const int64_t at = it == submissions.end() ? 0 : int_field(*it->second, "submitted_at");
+      const int64_t at = it == submissions.end() ? 0 : counted_time(*it->second);
       if (at == 0 || at > now_ms) {
         row.push_back(now_ms >= end ? ReportCell::kMissing : ReportCell::kPending);
       } else if (verification_state(*it->second, reviewed_fields(*it->second)) ==

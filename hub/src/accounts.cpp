@@ -21,15 +21,16 @@ CREATE TABLE IF NOT EXISTS users(
 CREATE TABLE IF NOT EXISTS devices(
   device_id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name), name TEXT NOT NULL,
   client_version TEXT NOT NULL, enrolled_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL,
-  revoked INTEGER NOT NULL DEFAULT 0);
+  revoked INTEGER NOT NULL DEFAULT 0, last_pull_ms INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS tokens(
   hash TEXT PRIMARY KEY, user TEXT NOT NULL, device_id TEXT NOT NULL, issued_ms INTEGER NOT NULL,
   expires_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS audit(
   id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, user TEXT NOT NULL, device_id TEXT NOT NULL,
   action TEXT NOT NULL, detail TEXT NOT NULL);
-PRAGMA user_version=1;
 )sql";
+// Version 2 added devices.last_pull_ms (a device's last contact, claims.h).
+constexpr int kAccountsVersion = 2;
 
 std::string token_hash(const std::string& token) {
   unsigned char digest[crypto_hash_sha256_BYTES];
@@ -56,6 +57,15 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::string& path, const 
   auto db = sql::Db::open(path, /*durable=*/true);
   if (!db.ok()) return db.status();
   LWC_RETURN_IF_ERROR(db->exec(kSchema));
+  auto has_pull =
+      db->prepare("SELECT 1 FROM pragma_table_info('devices') WHERE name='last_pull_ms'");
+  if (!has_pull.ok()) return has_pull.status();
+  if (!has_pull->step()) {
+    LWC_RETURN_IF_ERROR(has_pull->last_status());
+    LWC_RETURN_IF_ERROR(
+        db->exec("ALTER TABLE devices ADD COLUMN last_pull_ms INTEGER NOT NULL DEFAULT 0"));
+  }
+  LWC_RETURN_IF_ERROR(db->exec("PRAGMA user_version=" + std::to_string(kAccountsVersion)));
   std::unique_ptr<Accounts> accounts(
       new Accounts(std::move(db).value(), clock, token_ttl_ms, limits));
   char dummy[crypto_pwhash_STRBYTES];
@@ -264,10 +274,14 @@ Result<LoginResult> Accounts::fork_device(const Session& from, const std::string
   sql::Txn txn(db_);
   LWC_RETURN_IF_ERROR(txn.status());
   auto dev = db_.prepare(
-      "INSERT INTO devices(device_id,user,name,client_version,enrolled_ms,last_seen_ms) "
-      "SELECT ?1, user, name || ' (copy)', client_version, ?3, ?3 FROM devices WHERE device_id=?2");
+      "INSERT INTO devices(device_id,user,name,client_version,enrolled_ms,last_seen_ms,"
+      "last_pull_ms) SELECT ?1, user, name || ' (copy)', client_version, ?3, ?3, "
+      "MAX(last_pull_ms, enrolled_ms, ?4) FROM devices WHERE device_id=?2");
   if (!dev.ok()) return dev.status();
+  // The copy's last contact is its original's: a fork never dates a claim further back.
+  auto known = last_pull_.find(from.device_id);
   dev->bind(1, device_id).bind(2, from.device_id).bind(3, now);
+  dev->bind(4, known == last_pull_.end() ? int64_t{0} : known->second);
   LWC_RETURN_IF_ERROR(dev->run());
   if (db_.changes() != 1) return Status(Code::kNotFound, "the device to fork is not enrolled");
   LWC_RETURN_IF_ERROR(audit_locked(from.principal.user, device_id, "device_forked",
@@ -372,17 +386,49 @@ Result<std::vector<Accounts::DeviceInfo>> Accounts::devices() {
   std::lock_guard lock(mu_);
   auto st = db_.prepare(
       "SELECT d.device_id,d.user,d.name,d.client_version,d.enrolled_ms,d.last_seen_ms,d.revoked,"
-      "u.role,u.district FROM devices d LEFT JOIN users u ON u.name=d.user "
+      "u.role,u.district,d.last_pull_ms FROM devices d LEFT JOIN users u ON u.name=d.user "
       "ORDER BY d.user, d.device_id");
   if (!st.ok()) return st.status();
   std::vector<DeviceInfo> out;
   while (st->step()) {
     out.push_back({st->col_text(0), st->col_text(1), st->col_text(2), st->col_text(3),
                    st->col_int(4), st->col_int(5), st->col_int(6) != 0, st->col_text(7),
-                   st->col_text(8)});
+                   st->col_text(8), st->col_int(9)});
+    if (auto it = last_pull_.find(out.back().device_id); it != last_pull_.end()) {
+      out.back().last_pull_ms = it->second;
+    }
   }
   if (!st->last_status().ok()) return st->last_status();
   return out;
+}
+
+Status Accounts::note_pull(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  const int64_t now = clock_.now_ms();
+  last_pull_[device_id] = now;
+  int64_t& persisted = persisted_pull_[device_id];
+  if (now - persisted < kTouchIntervalMs)
+    return {};  // a restart dates claims back a minute at most
+  persisted = now;
+  auto st = db_.prepare("UPDATE devices SET last_pull_ms=?2 WHERE device_id=?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, device_id).bind(2, now);
+  return st->run();
+}
+
+Result<int64_t> Accounts::last_contact_ms(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  if (auto it = last_pull_.find(device_id); it != last_pull_.end()) return it->second;
+  auto st = db_.prepare(
+      "SELECT CASE WHEN last_pull_ms > 0 THEN last_pull_ms ELSE enrolled_ms END FROM devices "
+      "WHERE device_id=?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, device_id);
+  if (!st->step()) {
+    LWC_RETURN_IF_ERROR(st->last_status());
+    return Status(Code::kNotFound, "device " + device_id + " is not enrolled");
+  }
+  return st->col_int(0);
 }
 
 Status Accounts::touch_device(const std::string& device_id) {

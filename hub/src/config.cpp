@@ -28,11 +28,14 @@ std::string HubConfig::path(const std::string& relative) const {
   return p.is_absolute() ? p.string() : (std::filesystem::path(data_dir) / p).string();
 }
 
-#define LWC_CONFIG_MEMBERS(X)                                                                \
-  X(listen)                                                                                  \
-  X(tls_cert) X(tls_key) X(tls_ca) X(max_body_bytes) X(max_batch) X(max_page) X(token_ttl_s) \
-      X(max_drift_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue) X(heartbeat_s) X(max_connections) X(max_streams_per_address)   \
-          X(login_max_failures) X(login_address_max_failures) X(login_window_s) X(worker_threads) X(rules_interval_s)
+#define LWC_CONFIG_MEMBERS(X)                                                                    \
+  X(listen)                                                                                      \
+  X(tls_cert)                                                                                    \
+  X(tls_key) X(tls_ca) X(max_body_bytes) X(max_batch) X(max_page) X(token_ttl_s) X(max_drift_s)  \
+      X(claim_tolerance_s) X(read_timeout_s) X(idle_timeout_s) X(max_event_queue) X(heartbeat_s) \
+          X(max_connections) X(max_streams_per_address) X(login_max_failures)                    \
+              X(login_address_max_failures) X(login_window_s) X(worker_threads)                  \
+                  X(rules_interval_s)
 
 Result<HubConfig> load_config(const std::string& data_dir) {
   HubConfig c;
@@ -61,6 +64,9 @@ Result<HubConfig> load_config(const std::string& data_dir) {
 #define X(m) LWC_RETURN_IF_ERROR(read_member(j, #m, &c.m));
   LWC_CONFIG_MEMBERS(X)
 #undef X
+  if (c.claim_tolerance_s < 0 || c.claim_tolerance_s > 24 * 3600) {
+    return Status(Code::kInvalidArgument, "claim_tolerance_s must be 0 to 86400");
+  }
   if (c.worker_threads < 1) return Status(Code::kInvalidArgument, "worker_threads must be >= 1");
   if (c.rules_interval_s < 1)
     return Status(Code::kInvalidArgument, "rules_interval_s must be >= 1");

@@ -1,9 +1,12 @@
 #include "lwc/hub/service.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
 
+#include "lwc/claims.h"
+#include "lwc/entries.h"
 #include "lwc/gzip.h"
 #include "lwc/id.h"
 #include "lwc/model.h"
@@ -421,6 +424,91 @@ Status HubService::ack_in_jurisdiction(const Change& c) {
   return {};
 }
 
+namespace {
+// The claims of one push (claims.h): each row of a claim table the batch touches as it was before
+// the batch, and the stamps its applied changes call for.
+class ClaimStamps {
+ public:
+  ClaimStamps(Store& store, const ClaimWindow& window) : store_(store), window_(window) {}
+
+  // Before a change is merged (inside accept_push): keeps its row as it was before the batch. A
+  // failed read is answered by stamps(), which fails the batch: no mutation is consumed for it.
+  void before(const Change& c) {
+    if (claim_fields(c.table).empty()) return;
+    auto [it, fresh] = before_.try_emplace({c.table, c.row_id});
+    if (!fresh) return;
+    auto row = store_.get_row(c.table, c.row_id);
+    if (!row.ok()) {
+      if (error_.ok()) error_ = row.status();
+      return;
+    }
+    it->second = std::move(row).value();
+  }
+
+  // The hub's writes for the changes that became current: a row whose claimed fields changed is
+  // stamped with its receipt and the time that counts; a row whose versions changed but not their
+  // values (a resend, a copy's renamed versions) gets its stamp again, later than the claim.
+  Result<std::vector<RowWrite>> stamps(const std::vector<const Change*>& applied) {
+    if (!error_.ok()) return error_;
+    std::set<std::pair<std::string, std::string>> rows;
+    std::vector<RowWrite> out;
+    for (const Change* c : applied) {
+      const auto& fields = claim_fields(c->table);
+      if (std::find(fields.begin(), fields.end(), c->field) == fields.end()) continue;
+      if (!rows.insert({c->table, c->row_id}).second) continue;
+      auto after = store_.get_row(c->table, c->row_id);
+      if (!after.ok()) return after.status();
+      if (!*after) continue;
+      const std::optional<Row>& was = before_[{c->table, c->row_id}];
+      const Row& now = **after;
+      RowWrite w{now.table, now.id, now.scope, {}};
+      if (!claim_changed(was, now)) {
+        if (!was || !was->find(std::string(kCountedAt))) continue;  // never stamped: not a claim
+        for (std::string_view f : {kReceivedAt, kCountedAt}) {
+          const FieldVersion* v = was->find(std::string(f));
+          w.fields.push_back({std::string(f), v ? v->value : "null"});
+        }
+      } else {
+        const int64_t claimed = int_field(now, std::string(claimed_field(now.table)));
+        const int64_t counted = counted_claim(now.table, claimed, window_);
+        w.fields.push_back({std::string(kReceivedAt), std::to_string(window_.received_ms)});
+        w.fields.push_back(
+            {std::string(kCountedAt), counted == 0 ? "null" : std::to_string(counted)});
+        if (claimed != 0 && counted != claimed) {
+          refused_.push_back({{"table", now.table},
+                              {"id", now.id},
+                              {"scope", now.scope},
+                              {"claimed", claimed},
+                              {"last_contact", window_.contact_ms},
+                              {"counted", counted}});
+        }
+      }
+      out.push_back(std::move(w));
+    }
+    return out;
+  }
+
+  // The claims that counted at their receipt instead (for the audit log).
+  const std::vector<json>& refused() const { return refused_; }
+
+ private:
+  static bool claim_changed(const std::optional<Row>& was, const Row& now) {
+    for (std::string_view f : claim_fields(now.table)) {
+      const FieldVersion* a = was ? was->find(std::string(f)) : nullptr;
+      const FieldVersion* b = now.find(std::string(f));
+      if ((a == nullptr) != (b == nullptr) || (a && a->value != b->value)) return true;
+    }
+    return false;
+  }
+
+  Store& store_;
+  const ClaimWindow window_;
+  std::map<std::pair<std::string, std::string>, std::optional<Row>> before_;
+  std::vector<json> refused_;
+  Status error_;
+};
+}  // namespace
+
 Response HubService::push(const Request& r, const Session& s) {
   if (Status st = require_json(r); !st.ok()) return error_response(st);
   auto batch = protocol::parse_push_request(r.body, s.device_id, config_.max_batch);
@@ -429,12 +517,19 @@ Response HubService::push(const Request& r, const Session& s) {
   split_target(r.target, &query);
   auto acked = acked_mark(query);
   if (!acked.ok()) return error_response(acked.status());
+  auto contact = accounts_->last_contact_ms(s.device_id);
+  if (!contact.ok()) return error_response(contact.status());
 
+  // Used only inside accept_push, under store_mu_.
+  ClaimStamps claims(*store_,
+                     ClaimWindow{*contact, clock_.now_ms(), config_.claim_tolerance_s * 1000});
   auto validate = [&](const Change& c) {
     Status v = validate_change(c, s.principal);
     if (v.ok() && c.table == "ack" && c.field == "warning_id") v = ack_in_jurisdiction(c);
+    if (v.ok()) claims.before(c);
     return v;
   };
+  auto stamp = [&](const std::vector<const Change*>& applied) { return claims.stamps(applied); };
   std::vector<MutationResult> results;
   int64_t counter_before = 0, last_counter = 0, seq_before = 0, seq_after = 0;
   HubMark mark;
@@ -450,7 +545,7 @@ Response HubService::push(const Request& r, const Session& s) {
     auto before = store_->device_progress(s.device_id);
     if (!before.ok()) return error_response(before.status());
     counter_before = *before;
-    auto accepted = store_->accept_push(s.device_id, *batch, validate);
+    auto accepted = store_->accept_push(s.device_id, *batch, validate, stamp);
     if (!accepted.ok()) return error_response(accepted.status());
     results = std::move(accepted).value();
     auto progress = store_->device_progress(s.device_id);
@@ -462,6 +557,9 @@ Response HubService::push(const Request& r, const Session& s) {
     mark = std::move(marked).value();
   }
   audit_sensitive_writes(s, *batch, results);
+  for (const json& claim : claims.refused()) {
+    (void)accounts_->audit(s.principal.user, s.device_id, "claimed_time_refused", claim.dump());
+  }
   // Every write refused for jurisdiction, whether by the checks above or by the store (a row that
   // exists in another scope), once: a resent batch's old verdicts are not audited again.
   for (size_t i = 0; i < results.size() && i < batch->size(); ++i) {
@@ -538,6 +636,9 @@ Response HubService::pull(const Request& r, const Session& s) {
     }
   }
   if (!page.ok()) return error_response(page.status());
+  // The device's last contact: what it wrote before now has been pushed (a client pushes its
+  // outbox before it pulls), so a claim it sends later dates from here at the earliest.
+  (void)accounts_->note_pull(s.device_id);
   Response out;
   out.body = protocol::pull_response(*page);
   return out;

@@ -43,7 +43,8 @@ TaskOutcome outcome_of(const Row& task, const Date& deadline, const Row* submiss
   o.title = task_label(task);
   o.deadline = format_date(deadline);
   const int64_t end_of_deadline = thai_midnight_ms(add_days(deadline, 1));
-  const int64_t submitted = submission ? int_field(*submission, "submitted_at") : 0;
+  const Claim claim = submission ? claim_of(*submission) : Claim{};
+  const int64_t submitted = claim.counted;  // the time that counts, not the device's word
   if (submitted == 0 || submitted > now_ms) {
     o.outcome = now_ms >= end_of_deadline ? Outcome::kMissing : Outcome::kPending;
     o.points = o.outcome == Outcome::kMissing ? award.missing : 0;
@@ -51,6 +52,9 @@ TaskOutcome outcome_of(const Row& task, const Date& deadline, const Row* submiss
     return o;
   }
   o.submitted_at = submitted;
+  o.claimed_at = claim.claimed;
+  o.received_at = claim.received;
+  o.claim = claim.kind;
   o.submitted_by = text_field(*submission, "submitted_by");
   if (submitted >= end_of_deadline) o.days_late = int((submitted - end_of_deadline) / kDayMs) + 1;
   if (verification_state(*submission, reviewed_fields(*submission)) == Verification::kReturned) {
@@ -283,6 +287,9 @@ json leaderboard_json(const Leaderboard& b) {
            {"days_late", o.days_late},
            {"points", o.points},
            {"submitted_at", o.submitted_at == 0 ? json(nullptr) : json(o.submitted_at)},
+           {"claimed_at", o.claimed_at == 0 ? json(nullptr) : json(o.claimed_at)},
+           {"received_at", o.received_at == 0 ? json(nullptr) : json(o.received_at)},
+           {"claim", claim_kind_name(o.claim)},
            {"submitted_by", o.submitted_by}});
     }
     scores.push_back({{"rank", s.ranked() ? json(s.rank) : json(nullptr)},
@@ -374,13 +381,14 @@ std::vector<Kpi> compute_kpis(const RuleInputs& in, const std::vector<Row>& warn
   for (const Row& a : in.acks) {
     if (a.deleted() || text_field(a, "kind") != "ack") continue;
     const std::string id = text_field(a, "warning_id");
-    const int64_t at = int_field(a, "at");
+    auto it = raised.find(id);
+    if (it == raised.end() || it->second.first != a.scope) continue;  // only its district answers
+    const int64_t at = counted_time(a);
     auto& f = first_ack[id];
     if (!f.second || at < f.first) f = {at, &a};
   }
   for (auto& [id, ack] : first_ack) {
     auto it = raised.find(id);
-    if (it == raised.end()) continue;
     ack_times.push_back({it->second.first, text_field(*ack.second, "by"),
                          std::max(0.0, double(ack.first - it->second.second) / 3'600'000.0)});
   }

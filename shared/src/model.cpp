@@ -29,6 +29,12 @@ void add_review(std::vector<FieldSpec>& f) {
   f.push_back({"review_note", F::kString, W::kProvince});
 }
 
+// The hub's receipt of a claimed time and the time that counts (claims.h).
+void add_claim(std::vector<FieldSpec>& f) {
+  f.push_back({"received_at", F::kTime, W::kSystem});
+  f.push_back({"counted_at", F::kTime, W::kSystem});
+}
+
 std::vector<TableSpec> build_schema() {
   std::vector<TableSpec> s;
   auto table = [&](std::string_view name, bool district_scoped, std::vector<FieldSpec> fields) {
@@ -79,6 +85,7 @@ std::vector<TableSpec> build_schema() {
       {"state", F::kString, W::kOwner},  // "draft" | "submitted"
   };
   add_review(measurement);
+  add_claim(measurement);
   table("measurement", true, std::move(measurement));
   std::vector<FieldSpec> submission = {
       {"task_id", F::kString, W::kOwner},    {"district", F::kString, W::kOwner},
@@ -86,6 +93,7 @@ std::vector<TableSpec> build_schema() {
       {"doc_ref", F::kString, W::kOwner},
   };
   add_review(submission);
+  add_claim(submission);
   table("submission", true, std::move(submission));
   table("warning", true,
         {{"rule", F::kString, W::kSystem},
@@ -115,15 +123,18 @@ std::vector<TableSpec> build_schema() {
   // Settings the province shares with every client (key "rules": the warning rules configuration,
   // so an offline client evaluates exactly what the hub evaluates).
   table("setting", false, {{"key", F::kString, W::kProvince}, {"value", F::kString, W::kProvince}});
-  table("ack", true,
-        {{"warning_id", F::kString, W::kOwner},
-         {"kind", F::kString, W::kOwner},  // "ack" | "dispute"
-         {"by", F::kString, W::kOwner},
-         {"at", F::kTime, W::kOwner},
-         {"reason", F::kString, W::kOwner},
-         {"resolution", F::kString, W::kProvince},
-         {"resolved_by", F::kString, W::kProvince},
-         {"resolved_at", F::kTime, W::kProvince}});
+  std::vector<FieldSpec> ack = {
+      {"warning_id", F::kString, W::kOwner},
+      {"kind", F::kString, W::kOwner},  // "ack" | "dispute"
+      {"by", F::kString, W::kOwner},
+      {"at", F::kTime, W::kOwner},
+      {"reason", F::kString, W::kOwner},
+      {"resolution", F::kString, W::kProvince},
+      {"resolved_by", F::kString, W::kProvince},
+      {"resolved_at", F::kTime, W::kProvince},
+  };
+  add_claim(ack);
+  table("ack", true, std::move(ack));
   return s;
 }
 

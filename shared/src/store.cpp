@@ -490,22 +490,28 @@ Result<std::vector<Change>> Store::write_local(const std::string& table, const s
   LWC_RETURN_IF_ERROR(begin_write());
   std::vector<Change> out;
   out.reserve(writes.size());
+  if (queue == Queue::kNone) {
+    Status s = write_own(table, row_id, scope, writes, &out);
+    if (s.ok()) s = persist_clock();
+    if (s.ok()) s = txn.commit();
+    if (!s.ok()) {
+      next_seq_ = seq_before;
+      return s;
+    }
+    return out;
+  }
   int64_t counter = next_counter_;
   for (const FieldWrite& w : writes) {
     auto current = get_field(table, row_id, w.field);
     if (!current.ok()) return current.status();
     Change c{table, row_id, scope, w.field,
              FieldVersion{w.value, hlc_.now(), device_id_, *current ? (*current)->hlc : Hlc{}}};
-    auto applied = apply_one(c, queue == Queue::kNone ? Authority::kHub : Authority::kReplica);
+    auto applied = apply_one(c, Authority::kReplica);
     if (!applied.ok()) {
       next_seq_ = seq_before;
       return applied.status();
     }
     const FieldVersion& v = c.version;
-    if (queue == Queue::kNone) {
-      out.push_back(std::move(c));
-      continue;
-    }
     insert_outbox_.bind(1, counter).bind(2, table).bind(3, row_id).bind(4, scope).bind(5, w.field);
     insert_outbox_.bind(6, v.value).bind(7, v.hlc.packed).bind(8, v.base.packed);
     Status s = insert_outbox_.run();
@@ -525,6 +531,21 @@ Result<std::vector<Change>> Store::write_local(const std::string& table, const s
   }
   next_counter_ = counter;
   return out;
+}
+
+Status Store::write_own(const std::string& table, const std::string& row_id,
+                        const std::string& scope, const std::vector<FieldWrite>& writes,
+                        std::vector<Change>* out) {
+  for (const FieldWrite& w : writes) {
+    auto current = get_field(table, row_id, w.field);
+    if (!current.ok()) return current.status();
+    Change c{table, row_id, scope, w.field,
+             FieldVersion{w.value, hlc_.now(), device_id_, *current ? (*current)->hlc : Hlc{}}};
+    auto applied = apply_one(c, Authority::kHub);
+    if (!applied.ok()) return applied.status();
+    if (out) out->push_back(std::move(c));
+  }
+  return {};
 }
 
 Result<std::vector<Mutation>> Store::outbox(size_t limit, int64_t after) {
@@ -765,7 +786,8 @@ Result<int64_t> Store::device_progress(const std::string& device) {
 
 Result<std::vector<MutationResult>> Store::accept_push(const std::string& device,
                                                        const std::vector<Mutation>& batch,
-                                                       const Validator& validate) {
+                                                       const Validator& validate,
+                                                       const Stamper& stamp) {
   const int64_t seq_before = next_seq_;
   sql::Txn txn(db_);
   LWC_RETURN_IF_ERROR(txn.status());
@@ -775,6 +797,7 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
   int64_t last = *progress;
   std::vector<MutationResult> results;
   results.reserve(batch.size());
+  std::vector<const Change*> applied;  // became current
   auto fail = [&](Status s) -> Status {
     next_seq_ = seq_before;
     return s;
@@ -814,11 +837,12 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
       Status verdict = validate ? validate(m.change) : Status{};
       if (verdict.ok()) verdict = hlc_.update(m.change.version.hlc);
       if (verdict.ok()) {
-        auto applied = apply_one(m.change, Authority::kHub);
-        if (!applied.ok() && applied.status().code() != Code::kPermissionDenied) {
-          return fail(applied.status());
+        auto merged = apply_one(m.change, Authority::kHub);
+        if (!merged.ok() && merged.status().code() != Code::kPermissionDenied) {
+          return fail(merged.status());
         }
-        if (!applied.ok()) verdict = applied.status();
+        if (!merged.ok()) verdict = merged.status();
+        if (merged.ok() && *merged == ApplyKind::kApplied) applied.push_back(&m.change);
       }
       if (!verdict.ok()) {
         r.kind = MutationResult::Kind::kRejected;
@@ -834,6 +858,13 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
       last = m.counter;
     }
     results.push_back(std::move(r));
+  }
+  if (stamp && !applied.empty()) {
+    auto writes = stamp(applied);
+    if (!writes.ok()) return fail(writes.status());
+    for (const RowWrite& w : *writes) {
+      if (Status s = write_own(w.table, w.id, w.scope, w.fields, nullptr); !s.ok()) return fail(s);
+    }
   }
   auto up = db_.prepare(
       "INSERT INTO device_progress(device,last_counter) VALUES(?1,?2) "

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "lwc/claims.h"
 #include "lwc/entries.h"
 #include "lwc/i18n.h"
 #include "lwc/id.h"
@@ -392,7 +393,7 @@ AckState ack_state(const std::vector<Row>& acks, const std::string& warning_id,
     if (a.deleted() || a.scope != district || text_field(a, "warning_id") != warning_id) continue;
     const std::string kind = text_field(a, "kind");
     if (kind == "ack") {
-      int64_t at = int_field(a, "at");
+      const int64_t at = counted_time(a);
       if (!s.acknowledged || at < s.acknowledged_at) {
         s.acknowledged = true;
         s.acknowledged_at = at;
@@ -471,7 +472,7 @@ IndicatorFigure indicator_figure(const RuleInputs& in, const std::string& indica
       continue;
     }
     const int64_t as_of = int_field(m, "as_of");
-    if (as_of > now_ms) continue;
+    if (as_of > now_ms || counted_time(m) > now_ms) continue;  // counts from when it could be known
     const Row*& best = latest[text_field(m, "work_group_id")];
     if (!best || int_field(*best, "as_of") < as_of) best = &m;
   }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "lwc/claims.h"
 #include "lwc/i18n.h"
 #include "lwc/warnings.h"
 
@@ -43,7 +44,10 @@ struct TaskOutcome {
   Outcome outcome = Outcome::kPending;
   int days_late = 0;  // whole days after the deadline day (0 when on time)
   int points = 0;
-  int64_t submitted_at = 0;  // 0 when not submitted
+  int64_t submitted_at = 0;  // the time that counts (claims.h); 0 when not submitted
+  int64_t claimed_at = 0;    // the time the district's device gave
+  int64_t received_at = 0;   // when the hub received it (0: not stamped)
+  ClaimKind claim = ClaimKind::kLive;
   std::string submitted_by;
 };
 

@@ -21,11 +21,6 @@
 
 namespace lwc {
 
-struct RowWrite {
-  std::string table, id, scope;
-  std::vector<Store::FieldWrite> fields;
-};
-
 inline constexpr const char* kBudgetIndicator = "budget_disbursement";
 inline constexpr const char* kBmnIndicator = "bmn_progress";
 

@@ -97,6 +97,16 @@ struct Row {
   bool deleted() const;
 };
 
+// Fields of one row to write (values are canonical JSON).
+struct RowWrite {
+  std::string table, id, scope;
+  struct Field {
+    std::string field;
+    std::string value;
+  };
+  std::vector<Field> fields;
+};
+
 class Store {
  public:
   static constexpr int kSchemaVersion = 6;
@@ -115,10 +125,7 @@ class Store {
   int schema_version() const { return schema_version_; }
 
   // --- local edits (client) ---
-  struct FieldWrite {
-    std::string field;
-    std::string value;  // canonical JSON
-  };
+  using FieldWrite = RowWrite::Field;
   enum class Queue { kOutbox, kNone };
   // Writes fields of one row with fresh HLCs, applies them locally and (kOutbox, a client) appends
   // them to the outbox; the hub writes its own data with kNone. Returns the changes written.
@@ -180,14 +187,20 @@ class Store {
   // --- push batches (hub) ---
   // Decides a mutation before it is merged: ok, or the typed reason to reject it.
   using Validator = std::function<Status(const Change&)>;
+  // Given the changes of a batch that became current, the hub's own writes that go with them
+  // (claims.h: the receipt of a claimed time), written with fresh clock values in the same
+  // transaction. An error aborts the whole batch.
+  using Stamper = std::function<Result<std::vector<RowWrite>>(const std::vector<const Change*>&)>;
   // Applies a batch of one device's mutations exactly once: counters at or below the highest
   // already applied are duplicates (acknowledged, not applied again — a rejected one is answered
   // "rejected" again with its reason); the next counter is validated, merged or rejected; a counter
   // beyond the next is a gap (rejected with kConflict, not consumed). The HLC of each change is
-  // checked against the drift bound (kClockSkew). Committed before it returns.
+  // checked against the drift bound (kClockSkew). Then `stamp` (when given) adds the hub's writes.
+  // Committed before it returns.
   Result<std::vector<MutationResult>> accept_push(const std::string& device,
                                                   const std::vector<Mutation>& batch,
-                                                  const Validator& validate);
+                                                  const Validator& validate,
+                                                  const Stamper& stamp = {});
   Result<int64_t> device_progress(const std::string& device);
 
   // --- copies ---
@@ -255,6 +268,10 @@ class Store {
   enum class Authority { kHub, kReplica };
   // Merges one change inside the caller's transaction.
   Result<ApplyKind> apply_one(const Change& c, Authority authority);
+  // Inside a write transaction: this store's own writes of one row's fields, with fresh clock
+  // values and the hub's authority (no outbox); the changes written are appended to `out`.
+  Status write_own(const std::string& table, const std::string& row_id, const std::string& scope,
+                   const std::vector<FieldWrite>& writes, std::vector<Change>* out);
   Status keep_lineage(int64_t row_key, const std::string& field, const FieldVersion& v);
   // Whether this version (field, clock, device) was ever applied here, current or in the lineage:
   // kSame with the same value (or a lineage row too old to say), kOther with another value — two

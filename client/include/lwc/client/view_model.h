@@ -132,6 +132,7 @@ struct ReviewItem {  // a measurement or submission waiting for the province's v
   std::string value;             // "412,500" / "collected 5,000 · entered 4,200 · updated 3,900"
   int64_t as_of = 0;
   std::string entered_by;
+  std::string claim_th, claim_en;  // "submitted offline at …" (claims.h claim_text), or ""
   Row row;
 };
 
@@ -143,7 +144,8 @@ struct WorkGroupFigure {
 // --- report-submission matrix (district × report) ---
 
 enum class ReportCell { kNotAssigned, kPending, kOnTime, kLate, kMissing, kReturned };
-uint32_t report_cell_colour(ReportCell c);  // on time green, late amber, missing red, returned purple
+uint32_t report_cell_colour(
+    ReportCell c);  // on time green, late amber, missing red, returned purple
 const char* report_cell_key(ReportCell c);  // "gui.report.on_time" …
 struct ReportColumn {
   std::string task_id, kind, letter_no, title, deadline;  // deadline after the holiday policy
@@ -179,10 +181,10 @@ struct Snapshot {
   std::vector<InboxItem> warnings;         // most urgent first
   std::vector<ReviewItem> review_queue;    // province: submitted, not yet verified
   std::vector<WorkGroupFigure> work_groups;
-  int64_t last_data_ms = 0;  // latest as-of of any figure
-  SubmissionMatrix reports;             // province: every district; district: its own row
-  std::vector<RejectedItem> rejected;   // newest first
-  int64_t pending_rows = 0;             // distinct rows with changes waiting in the outbox
+  int64_t last_data_ms = 0;            // latest as-of of any figure
+  SubmissionMatrix reports;            // province: every district; district: its own row
+  std::vector<RejectedItem> rejected;  // newest first
+  int64_t pending_rows = 0;            // distinct rows with changes waiting in the outbox
   // This month's Report Award (award.h monthly_award, default points). A district client holds
   // only its own submissions, so only the province's leaderboard ranks districts.
   Leaderboard award;

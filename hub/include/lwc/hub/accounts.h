@@ -3,7 +3,8 @@
 // File accounts.db (SQLite, beside hub.db):
 //   users(name, role, district, work_group, pw_hash, created_ms, disabled)
 //       pw_hash: libsodium crypto_pwhash_str (argon2id) — the password itself is never stored
-//   devices(device_id, user, name, client_version, enrolled_ms, last_seen_ms, revoked)
+//   devices(device_id, user, name, client_version, enrolled_ms, last_seen_ms, revoked,
+//           last_pull_ms)   (a fork starts from its original's last contact)
 //   tokens(hash, user, device_id, issued_ms, expires_ms, revoked)
 //       hash: SHA-256 of the bearer token; the token itself is only ever returned to the client
 //   audit(id, at_ms, user, device_id, action, detail)
@@ -93,6 +94,7 @@ class Accounts {
     int64_t enrolled_ms = 0, last_seen_ms = 0;
     bool revoked = false;
     std::string role, district;  // of the account
+    int64_t last_pull_ms = 0;    // 0: never pulled
   };
   Result<std::vector<DeviceInfo>> devices();
   // Entries in the failed-login table and the bytes of their keys (for /metrics and tests).
@@ -101,6 +103,12 @@ class Accounts {
 
   // Records that the device was seen now; written at most once a minute per device.
   Status touch_device(const std::string& device_id);
+  // Records that the device pulled now: its last contact, from which its claimed times count
+  // (claims.h). Exact in memory; written at most once a minute, so after a restart a device's
+  // last contact is at most a minute older than it was.
+  Status note_pull(const std::string& device_id);
+  // The device's last contact: its last pull, or its enrolment when it never pulled.
+  Result<int64_t> last_contact_ms(const std::string& device_id);
   static constexpr int64_t kTouchIntervalMs = 60'000;
 
  private:
@@ -122,8 +130,10 @@ class Accounts {
   const LoginLimits limits_;
   std::map<std::string, std::vector<int64_t>> failures_;  // guarded by mu_: key -> failure times
   uint64_t revocations_ = 0;  // guarded by mu_: revocations by this process
-  std::string dummy_hash_;  // verified for unknown users, so that they take as long as known ones
+  std::string dummy_hash_;    // verified for unknown users, so that they take as long as known ones
   std::map<std::string, int64_t> last_touch_;  // guarded by mu_: device -> last recorded sighting
+  std::map<std::string, int64_t> last_pull_;   // guarded by mu_: device -> last pull
+  std::map<std::string, int64_t> persisted_pull_;  // guarded by mu_: device -> last pull written
 };
 
 }  // namespace lwc::hub
