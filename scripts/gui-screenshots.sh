@@ -3,7 +3,7 @@
 #   scripts/gui-screenshots.sh BUILD_DIR OUT_DIR
 # Builds two client data directories with demo-like data (tests/gui_fixture.cpp), renders the
 # district view, the warning pop-up, the provincial view and its tabs (charts with one chart
-# exported as a PNG, report submissions, the Report Award, conflicts, fleet health, task and target forms) and the
+# exported as a PNG, report submissions, the Report Award, the verification queue, conflicts, fleet health, task and target forms) and the
 # enrol screen of a new data directory, in Thai and English, with
 # `lwc-client gui --screenshot`, and fails when a frame is blank or broken: lwc-client itself fails
 # when a visible character has no glyph or the data did not load; `lwc_gui_fixture check` fails on
@@ -41,6 +41,8 @@ shot "$work/province" reports th reports-th 1500
 shot "$work/province" reports en reports-en 1500
 shot "$work/province" award th award-th 300
 shot "$work/province" award en award-en 300
+shot "$work/province" verify th verify-th 0
+shot "$work/province" verify en verify-en 0
 shot "$work/province" conflicts th conflicts-th 500
 shot "$work/province" conflicts en conflicts-en 500
 shot "$work/province" fleet th fleet-th 800

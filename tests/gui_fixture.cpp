@@ -149,6 +149,15 @@ Status make(const std::string& dir, const std::string& role) {
     const int64_t at = now - (n == 6 || n == 12 ? 8 : 14) * kDay;
     LWC_RETURN_IF_ERROR(put(store, submission_entry(**task, code(n), "demo", at,
                                                     "ลป 5200/" + std::to_string(300 + n))));
+    if (n == 1 || n == 7) {  // the hub's receipts (claims.h): 1 sent offline, 7 dated back
+      const int64_t received = at + (n == 1 ? 3 : 2) * kDay;
+      LWC_RETURN_IF_ERROR(
+          put(store, RowWrite{"submission",
+                              submission_row_id(task_ids[4], code(n)),
+                              code(n),
+                              {{"received_at", std::to_string(received)},
+                               {"counted_at", std::to_string(n == 1 ? at : received)}}}));
+    }
     if (n == 2) {
       LWC_RETURN_IF_ERROR(review(store, "submission", submission_row_id(task_ids[4], code(n)),
                                  false, "แนบทะเบียนไม่ครบ / register incomplete", now - 2 * kDay));

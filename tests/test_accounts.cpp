@@ -221,3 +221,68 @@ TEST_CASE("accounts: a device belongs to one account", "[accounts]") {
   CHECK(accounts->login("maemo", "correct horse", "not-hex", "", "", "ip").status().code() ==
         Code::kInvalidArgument);
 }
+
+TEST_CASE("accounts: a device's last contact is its last pull, kept over a restart and a fork",
+          "[accounts][claims]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  const std::string device = new_id(), copy = new_id();
+  {
+    auto accounts = open_accounts(dir, clock);
+    auto login = accounts->login("maemo", "correct horse", device, "laptop", "0.1.0", "10.0.0.1");
+    REQUIRE(login.ok());
+    auto session = accounts->authenticate(login->token);
+    REQUIRE(session.ok());
+    CHECK(*accounts->last_contact_ms(device) == kT0);  // never pulled: its enrolment
+    CHECK(accounts->last_contact_ms(new_id()).status().code() == Code::kNotFound);
+    clock.set_ms(kT0 + 3'600'000);
+    REQUIRE(accounts->note_pull(device).ok());
+    CHECK(*accounts->last_contact_ms(device) == kT0 + 3'600'000);
+    clock.set_ms(kT0 + 3'630'000);  // within a minute: exact in memory, not written again
+    REQUIRE(accounts->note_pull(device).ok());
+    CHECK(*accounts->last_contact_ms(device) == kT0 + 3'630'000);
+    clock.set_ms(kT0 + 7'200'000);
+    REQUIRE(accounts->fork_device(*session, copy).ok());
+    // A copy dates its claims from its original's last contact, not from the fork.
+    CHECK(*accounts->last_contact_ms(copy) == kT0 + 3'630'000);
+    auto devices = accounts->devices();
+    REQUIRE(devices.ok());
+    for (const Accounts::DeviceInfo& d : *devices) {
+      if (d.device_id == device) CHECK(d.last_pull_ms == kT0 + 3'630'000);
+    }
+  }
+  // After a restart, the last one written: at most a minute older.
+  auto again = Accounts::open(dir.file("accounts.db"), clock, kTtl);
+  REQUIRE(again.ok());
+  CHECK(*(*again)->last_contact_ms(device) == kT0 + 3'600'000);
+  CHECK(*(*again)->last_contact_ms(copy) == kT0 + 3'630'000);
+}
+
+TEST_CASE("accounts: a file from before last contacts were kept opens and gains them",
+          "[accounts][claims]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  const std::string device = new_id();
+  {
+    auto accounts = open_accounts(dir, clock);
+    REQUIRE(accounts->login("maemo", "correct horse", device, "laptop", "0.1.0", "10.0.0.1").ok());
+  }
+  {  // the version 1 layout
+    auto db = sql::Db::open(dir.file("accounts.db"));
+    REQUIRE(db.ok());
+    REQUIRE(db->exec("ALTER TABLE devices DROP COLUMN last_pull_ms; PRAGMA user_version=1").ok());
+  }
+  auto upgraded = Accounts::open(dir.file("accounts.db"), clock, kTtl);
+  REQUIRE(upgraded.ok());
+  CHECK(*(*upgraded)->last_contact_ms(device) == kT0);
+  clock.set_ms(kT0 + 60'000);
+  REQUIRE((*upgraded)->note_pull(device).ok());
+  auto db = sql::Db::open(dir.file("accounts.db"));
+  auto st = db->prepare("SELECT last_pull_ms FROM devices");
+  REQUIRE(st.ok());
+  REQUIRE(st->step());
+  CHECK(st->col_int(0) == kT0 + 60'000);
+  auto version = db->prepare("PRAGMA user_version");
+  REQUIRE(version->step());
+  CHECK(version->col_int(0) == 2);
+}

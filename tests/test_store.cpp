@@ -664,3 +664,44 @@ TEST_CASE("store: export is canonical and identical for identical versions", "[s
   auto parsed = nlohmann::json::parse(*ea);  // valid JSON
   CHECK(parsed["rows"].size() == 2);
 }
+
+TEST_CASE("store: a push's stamps are written in its transaction, after the changes they judge",
+          "[store][claims]") {
+  TempDir dir;
+  FakeClock clock(kT0);
+  auto hub = open_store(dir.file("hub.db"), clock, "hub");
+  const std::string id = new_id();
+  const Hlc claim = Hlc::from_parts(kT0 - 1000, 0);
+  std::vector<const Change*> seen;
+  auto stamp = [&](const std::vector<const Change*>& applied) -> Result<std::vector<RowWrite>> {
+    seen = applied;
+    return std::vector<RowWrite>{{"measurement", id, "5201", {{"counted_at", "7"}}}};
+  };
+  auto pushed =
+      hub->accept_push("dev1",
+                       {{1, change(id, "value", "1", claim, "dev1")},
+                        {2, change(id, "value", "2", Hlc::from_parts(kT0 - 2000, 0), "dev1")}},
+                       nullptr, stamp);
+  REQUIRE(pushed.ok());
+  // Only what became current is handed over: the second, older one is stale.
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0]->version.value == "1");
+  auto stamped = hub->get_field("measurement", id, "counted_at");
+  REQUIRE(stamped.ok());
+  REQUIRE(stamped->has_value());
+  CHECK((*stamped)->value == "7");
+  CHECK((*stamped)->device == "hub");
+  CHECK((*stamped)->hlc.packed > claim.packed);
+
+  // A stamper that fails takes the whole batch with it: nothing applied, no counter consumed.
+  auto failing = [](const std::vector<const Change*>&) -> Result<std::vector<RowWrite>> {
+    return Status(Code::kIo, "disk I/O error");
+  };
+  const int64_t seq = hub->last_seq();
+  auto refused = hub->accept_push(
+      "dev1", {{3, change(id, "value", "3", Hlc::from_parts(kT0, 0), "dev1")}}, nullptr, failing);
+  CHECK(refused.status().code() == Code::kIo);
+  CHECK(*hub->device_progress("dev1") == 2);
+  CHECK(hub->last_seq() == seq);
+  CHECK((*hub->get_field("measurement", id, "value"))->value == "1");
+}
