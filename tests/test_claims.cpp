@@ -280,6 +280,22 @@ TEST_CASE("claims: the same claim sent again keeps its stamp, a changed claim is
   REQUIRE(changed.ok());
   copy.push(*changed, thai(2026, 12, 1, 10));
   CHECK(counted_time(stored(f, "submission", sub->id)) == thai(2026, 12, 1, 10));
+  CHECK(claim_of(stored(f, "submission", sub->id)).kind == ClaimKind::kRefused);
+
+  // A live claim (made now, online) is not stamped: it counts as itself, and the refused stamp
+  // before it no longer counts — not even after a resend of the same values, which renews only a
+  // stamp that still judges the claim.
+  f.clock.set_ms(thai(2026, 12, 1, 12));
+  auto live = submission_entry(task, "5202", "maemo", thai(2026, 12, 1, 12), "ลป 0020.2/3");
+  REQUIRE(live.ok());
+  copy.push(*live, thai(2026, 12, 1, 12));
+  CHECK(counted_time(stored(f, "submission", sub->id)) == thai(2026, 12, 1, 12));
+  CHECK(claim_of(stored(f, "submission", sub->id)).kind == ClaimKind::kLive);
+  Device third(f, "maemo");
+  third.pull();
+  third.push(*live, thai(2026, 12, 1, 12) + 1000);
+  CHECK(counted_time(stored(f, "submission", sub->id)) == thai(2026, 12, 1, 12));
+  CHECK(claim_of(stored(f, "submission", sub->id)).kind == ClaimKind::kLive);
 }
 
 TEST_CASE("claims: an acknowledgement dated back counts at its receipt for the response time",

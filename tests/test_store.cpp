@@ -672,8 +672,9 @@ TEST_CASE("store: a push's stamps are written in its transaction, after the chan
   auto hub = open_store(dir.file("hub.db"), clock, "hub");
   const std::string id = new_id();
   const Hlc claim = Hlc::from_parts(kT0 - 1000, 0);
-  std::vector<const Change*> seen;
-  auto stamp = [&](const std::vector<const Change*>& applied) -> Result<std::vector<RowWrite>> {
+  std::vector<Store::AppliedChange> seen;
+  auto stamp =
+      [&](const std::vector<Store::AppliedChange>& applied) -> Result<std::vector<RowWrite>> {
     seen = applied;
     return std::vector<RowWrite>{{"measurement", id, "5201", {{"counted_at", "7"}}}};
   };
@@ -685,7 +686,8 @@ TEST_CASE("store: a push's stamps are written in its transaction, after the chan
   REQUIRE(pushed.ok());
   // Only what became current is handed over: the second, older one is stale.
   REQUIRE(seen.size() == 1);
-  CHECK(seen[0]->version.value == "1");
+  CHECK(seen[0].change->version.value == "1");
+  CHECK(!seen[0].replaced.has_value());  // a new field
   auto stamped = hub->get_field("measurement", id, "counted_at");
   REQUIRE(stamped.ok());
   REQUIRE(stamped->has_value());
@@ -694,7 +696,7 @@ TEST_CASE("store: a push's stamps are written in its transaction, after the chan
   CHECK((*stamped)->hlc.packed > claim.packed);
 
   // A stamper that fails takes the whole batch with it: nothing applied, no counter consumed.
-  auto failing = [](const std::vector<const Change*>&) -> Result<std::vector<RowWrite>> {
+  auto failing = [](const std::vector<Store::AppliedChange>&) -> Result<std::vector<RowWrite>> {
     return Status(Code::kIo, "disk I/O error");
   };
   const int64_t seq = hub->last_seq();

@@ -425,62 +425,67 @@ Status HubService::ack_in_jurisdiction(const Change& c) {
 }
 
 namespace {
-// The claims of one push (claims.h): each row of a claim table the batch touches as it was before
-// the batch, and the stamps its applied changes call for.
+// The stamps one push's claims call for (claims.h).
 class ClaimStamps {
  public:
   ClaimStamps(Store& store, const ClaimWindow& window) : store_(store), window_(window) {}
 
-  // Before a change is merged (inside accept_push): keeps its row as it was before the batch. A
-  // failed read is answered by stamps(), which fails the batch: no mutation is consumed for it.
-  void before(const Change& c) {
-    if (claim_fields(c.table).empty()) return;
-    auto [it, fresh] = before_.try_emplace({c.table, c.row_id});
-    if (!fresh) return;
-    auto row = store_.get_row(c.table, c.row_id);
-    if (!row.ok()) {
-      if (error_.ok()) error_ = row.status();
-      return;
+  // The hub's writes for the changes that became current (inside accept_push): a row whose
+  // claimed value changed is stamped with its receipt and the time that counts, unless the claim
+  // is live; a row whose claimed versions changed but not their values (a resend, a copy's
+  // renamed versions) gets its stamp again, later than them — when the stamp still judged it.
+  Result<std::vector<RowWrite>> stamps(const std::vector<Store::AppliedChange>& applied) {
+    struct Touched {
+      const Change* any = nullptr;     // one of its changes: table, id, scope
+      bool changed = false;            // a claimed field took another value
+      std::map<std::string, Hlc> was;  // the claimed fields' clock values before the batch
+    };
+    std::map<std::pair<std::string, std::string>, Touched> rows;
+    for (const Store::AppliedChange& a : applied) {
+      const Change& c = *a.change;
+      const auto& fields = claim_fields(c.table);
+      if (std::find(fields.begin(), fields.end(), c.field) == fields.end()) continue;
+      Touched& t = rows[{c.table, c.row_id}];
+      t.any = &c;
+      t.changed |= !a.replaced || a.replaced->value != c.version.value;
+      t.was.try_emplace(c.field, a.replaced ? a.replaced->hlc : Hlc{});
     }
-    it->second = std::move(row).value();
-  }
-
-  // The hub's writes for the changes that became current: a row whose claimed fields changed is
-  // stamped with its receipt and the time that counts; a row whose versions changed but not their
-  // values (a resend, a copy's renamed versions) gets its stamp again, later than the claim.
-  Result<std::vector<RowWrite>> stamps(const std::vector<const Change*>& applied) {
-    if (!error_.ok()) return error_;
-    std::set<std::pair<std::string, std::string>> rows;
     std::vector<RowWrite> out;
-    for (const Change* c : applied) {
-      const auto& fields = claim_fields(c->table);
-      if (std::find(fields.begin(), fields.end(), c->field) == fields.end()) continue;
-      if (!rows.insert({c->table, c->row_id}).second) continue;
-      auto after = store_.get_row(c->table, c->row_id);
-      if (!after.ok()) return after.status();
-      if (!*after) continue;
-      const std::optional<Row>& was = before_[{c->table, c->row_id}];
-      const Row& now = **after;
-      RowWrite w{now.table, now.id, now.scope, {}};
-      if (!claim_changed(was, now)) {
-        if (!was || !was->find(std::string(kCountedAt))) continue;  // never stamped: not a claim
-        for (std::string_view f : {kReceivedAt, kCountedAt}) {
-          const FieldVersion* v = was->find(std::string(f));
-          w.fields.push_back({std::string(f), v ? v->value : "null"});
+    for (const auto& [key, t] : rows) {
+      const Change& c = *t.any;
+      RowWrite w{c.table, c.row_id, c.scope, {}};
+      if (t.changed) {
+        auto v = store_.get_field(c.table, c.row_id, std::string(claimed_field(c.table)));
+        if (!v.ok()) return v.status();
+        const json value = *v ? json::parse((*v)->value, nullptr, false) : json();
+        const int64_t claimed = value.is_number_integer() ? value.get<int64_t>() : 0;
+        const int64_t counted = counted_claim(c.table, claimed, window_);
+        // A live claim counts as itself: its new versions outdate any older stamp.
+        if (claim_kind(c.table, claimed, counted, window_.received_ms) == ClaimKind::kLive) {
+          continue;
         }
-      } else {
-        const int64_t claimed = int_field(now, std::string(claimed_field(now.table)));
-        const int64_t counted = counted_claim(now.table, claimed, window_);
         w.fields.push_back({std::string(kReceivedAt), std::to_string(window_.received_ms)});
-        w.fields.push_back(
-            {std::string(kCountedAt), counted == 0 ? "null" : std::to_string(counted)});
-        if (claimed != 0 && counted != claimed) {
-          refused_.push_back({{"table", now.table},
-                              {"id", now.id},
-                              {"scope", now.scope},
+        w.fields.push_back({std::string(kCountedAt), std::to_string(counted)});
+        if (counted != claimed) {
+          refused_.push_back({{"table", c.table},
+                              {"id", c.row_id},
+                              {"scope", c.scope},
                               {"claimed", claimed},
                               {"last_contact", window_.contact_ms},
                               {"counted", counted}});
+        }
+      } else {
+        auto row = store_.get_row(c.table, c.row_id);
+        if (!row.ok()) return row.status();
+        if (!*row) continue;
+        Row before = **row;  // as the stamp saw it: the claimed fields' earlier clock values
+        for (auto& [field, version] : before.fields) {
+          if (auto it = t.was.find(field); it != t.was.end()) version.hlc = it->second;
+        }
+        if (!has_current_stamp(before)) continue;  // the claim counted as itself
+        for (std::string_view f : {kReceivedAt, kCountedAt}) {
+          const FieldVersion* stamp = before.find(std::string(f));
+          w.fields.push_back({std::string(f), stamp ? stamp->value : "null"});
         }
       }
       out.push_back(std::move(w));
@@ -492,20 +497,9 @@ class ClaimStamps {
   const std::vector<json>& refused() const { return refused_; }
 
  private:
-  static bool claim_changed(const std::optional<Row>& was, const Row& now) {
-    for (std::string_view f : claim_fields(now.table)) {
-      const FieldVersion* a = was ? was->find(std::string(f)) : nullptr;
-      const FieldVersion* b = now.find(std::string(f));
-      if ((a == nullptr) != (b == nullptr) || (a && a->value != b->value)) return true;
-    }
-    return false;
-  }
-
   Store& store_;
   const ClaimWindow window_;
-  std::map<std::pair<std::string, std::string>, std::optional<Row>> before_;
   std::vector<json> refused_;
-  Status error_;
 };
 }  // namespace
 
@@ -526,10 +520,11 @@ Response HubService::push(const Request& r, const Session& s) {
   auto validate = [&](const Change& c) {
     Status v = validate_change(c, s.principal);
     if (v.ok() && c.table == "ack" && c.field == "warning_id") v = ack_in_jurisdiction(c);
-    if (v.ok()) claims.before(c);
     return v;
   };
-  auto stamp = [&](const std::vector<const Change*>& applied) { return claims.stamps(applied); };
+  auto stamp = [&](const std::vector<Store::AppliedChange>& applied) {
+    return claims.stamps(applied);
+  };
   std::vector<MutationResult> results;
   int64_t counter_before = 0, last_counter = 0, seq_before = 0, seq_after = 0;
   HubMark mark;
@@ -557,8 +552,12 @@ Response HubService::push(const Request& r, const Session& s) {
     mark = std::move(marked).value();
   }
   audit_sensitive_writes(s, *batch, results);
-  for (const json& claim : claims.refused()) {
-    (void)accounts_->audit(s.principal.user, s.device_id, "claimed_time_refused", claim.dump());
+  if (!claims.refused().empty()) {  // one line per push: a backlog of figures is one event
+    constexpr size_t kListed = 100;
+    const std::vector<json>& all = claims.refused();
+    json listed(std::vector<json>(all.begin(), all.begin() + std::min(all.size(), kListed)));
+    (void)accounts_->audit(s.principal.user, s.device_id, "claimed_time_refused",
+                           json{{"count", all.size()}, {"claims", std::move(listed)}}.dump());
   }
   // Every write refused for jurisdiction, whether by the checks above or by the store (a row that
   // exists in another scope), once: a resent batch's old verdicts are not audited again.

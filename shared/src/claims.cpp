@@ -62,6 +62,18 @@ const char* claim_kind_name(ClaimKind k) {
   return "?";
 }
 
+bool has_current_stamp(const Row& row) {
+  const FieldVersion* counted = row.find(std::string(kCountedAt));
+  if (!counted) return false;
+  // A stamp judges the claim it was written after (the hub writes it later in the clock than the
+  // claim); a claim changed since has a newer version.
+  for (std::string_view f : claim_fields(row.table)) {
+    const FieldVersion* v = row.find(std::string(f));
+    if (v && v->hlc.packed > counted->hlc.packed) return false;
+  }
+  return true;
+}
+
 Claim claim_of(const Row& row) {
   Claim c;
   const std::string_view field = claimed_field(row.table);
@@ -72,24 +84,21 @@ Claim claim_of(const Row& row) {
       verification_state(row, reviewed_fields(row)) == Verification::kVerified) {
     return c;  // the province checked the figure and its date against the source
   }
-  const FieldVersion* counted = row.find(std::string(kCountedAt));
-  if (!counted) return c;  // never stamped: the hub's own row, or not yet at the hub
-  // A stamp judges the claim it was written after (the hub writes it later in the clock than the
-  // claim); a claim changed since, on a device, has not reached the hub yet.
-  for (std::string_view f : claim_fields(row.table)) {
-    const FieldVersion* v = row.find(std::string(f));
-    if (v && v->hlc.packed > counted->hlc.packed) return c;
-  }
+  // Never stamped (the hub's own row, a live claim, not yet at the hub) or stamped before the claim
+  // changed: the claim.
+  if (!has_current_stamp(row)) return c;
   c.counted = int_field(row, std::string(kCountedAt));
   c.received = int_field(row, std::string(kReceivedAt));
-  if (c.claimed == 0) return c;
-  if (c.counted != c.claimed) {
-    c.kind = ClaimKind::kRefused;
-  } else if (is_date_claim(row.table) ? day_of(c.received) > day_of(c.claimed)
-                                      : c.received - c.claimed >= kOfflineAfterMs) {
-    c.kind = ClaimKind::kOffline;
-  }
+  c.kind = claim_kind(row.table, c.claimed, c.counted, c.received);
   return c;
+}
+
+ClaimKind claim_kind(std::string_view table, int64_t claimed, int64_t counted, int64_t received) {
+  if (claimed == 0) return ClaimKind::kLive;
+  if (counted != claimed) return ClaimKind::kRefused;
+  const bool late = is_date_claim(table) ? day_of(received) > day_of(claimed)
+                                         : received - claimed >= kOfflineAfterMs;
+  return late ? ClaimKind::kOffline : ClaimKind::kLive;
 }
 
 std::string claim_text(const Claim& c, bool figure, Lang lang) {

@@ -390,7 +390,8 @@ Status Store::forked(const Change& c) {
                     "syncs as the same device");
 }
 
-Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority) {
+Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority,
+                                          std::optional<FieldVersion>* replaced) {
   auto found = lookup(c);
   if (!found.ok()) return found.status();
   FieldLookup& f = *found;
@@ -478,6 +479,7 @@ Result<Store::ApplyKind> Store::apply_one(const Change& c, Authority authority) 
   LWC_RETURN_IF_ERROR(upsert_field_.run());
   ++next_seq_;
   if (last_row_.created) last_row_.fields_written.push_back(c.field);
+  if (replaced) *replaced = current;
   return ApplyKind::kApplied;
 }
 
@@ -797,7 +799,7 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
   int64_t last = *progress;
   std::vector<MutationResult> results;
   results.reserve(batch.size());
-  std::vector<const Change*> applied;  // became current
+  std::vector<AppliedChange> applied;  // became current
   auto fail = [&](Status s) -> Status {
     next_seq_ = seq_before;
     return s;
@@ -837,12 +839,15 @@ Result<std::vector<MutationResult>> Store::accept_push(const std::string& device
       Status verdict = validate ? validate(m.change) : Status{};
       if (verdict.ok()) verdict = hlc_.update(m.change.version.hlc);
       if (verdict.ok()) {
-        auto merged = apply_one(m.change, Authority::kHub);
+        std::optional<FieldVersion> replaced;
+        auto merged = apply_one(m.change, Authority::kHub, stamp ? &replaced : nullptr);
         if (!merged.ok() && merged.status().code() != Code::kPermissionDenied) {
           return fail(merged.status());
         }
         if (!merged.ok()) verdict = merged.status();
-        if (merged.ok() && *merged == ApplyKind::kApplied) applied.push_back(&m.change);
+        if (stamp && merged.ok() && *merged == ApplyKind::kApplied) {
+          applied.push_back({&m.change, std::move(replaced)});
+        }
       }
       if (!verdict.ok()) {
         r.kind = MutationResult::Kind::kRejected;

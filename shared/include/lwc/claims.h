@@ -16,9 +16,11 @@
 // receipt: the province checked the date against the source.
 //
 // The hub records its verdict on the row, in fields only it writes (received_at, counted_at), in
-// the same transaction as the claim, and stamps again whenever a claimed field changes
-// (claim_fields); a version that changes no value (a resend, a copied folder's renamed versions)
-// keeps its stamp. Every consumer — rules, award, KPIs, the window, the web page — reads
+// the same transaction as the claim, whenever a claimed field changes (claim_fields) and the claim
+// is not live (ClaimKind): a live claim counts as itself, and a stamp older in the clock than a
+// claimed field no longer counts, so the common case costs no writes. A version that changes no
+// value (a resend, a copied folder's renamed versions) keeps its stamp: it is written again.
+// Every consumer — rules, award, KPIs, the window, the web page — reads
 // counted_time().
 #pragma once
 
@@ -50,6 +52,9 @@ struct ClaimWindow {
 // The time that counts for `claimed` (a time of `table`'s claimed field; 0: none, gives 0).
 int64_t counted_claim(std::string_view table, int64_t claimed, const ClaimWindow& w);
 
+// Whether the row holds a stamp that judges its current claim (not older than a claimed field).
+bool has_current_stamp(const Row& row);
+
 // A stored row's time that counts: a verified figure's as_of; else counted_at when the hub stamped
 // the row; else the claim itself (a row the hub wrote, a province import, or a device's own row
 // before it reached the hub).
@@ -65,6 +70,8 @@ struct Claim {
   ClaimKind kind = ClaimKind::kLive;
 };
 const char* claim_kind_name(ClaimKind k);  // "live", "offline", "refused"
+// The kind of a claim the hub judged: `counted` from counted_claim(), `received` its receipt.
+ClaimKind claim_kind(std::string_view table, int64_t claimed, int64_t counted, int64_t received);
 // How a row's claim stands, for the people who judge it ("submitted offline at X, received at Y").
 Claim claim_of(const Row& row);
 // The sentence the province reads beside a claim that was not live ("" for a live one): "submitted

@@ -187,10 +187,15 @@ class Store {
   // --- push batches (hub) ---
   // Decides a mutation before it is merged: ok, or the typed reason to reject it.
   using Validator = std::function<Status(const Change&)>;
+  // A change of a batch that became current, and the version it replaced (none: a new field).
+  struct AppliedChange {
+    const Change* change;
+    std::optional<FieldVersion> replaced;
+  };
   // Given the changes of a batch that became current, the hub's own writes that go with them
   // (claims.h: the receipt of a claimed time), written with fresh clock values in the same
   // transaction. An error aborts the whole batch.
-  using Stamper = std::function<Result<std::vector<RowWrite>>(const std::vector<const Change*>&)>;
+  using Stamper = std::function<Result<std::vector<RowWrite>>(const std::vector<AppliedChange>&)>;
   // Applies a batch of one device's mutations exactly once: counters at or below the highest
   // already applied are duplicates (acknowledged, not applied again — a rejected one is answered
   // "rejected" again with its reason); the next counter is validated, merged or rejected; a counter
@@ -266,8 +271,10 @@ class Store {
   // kHub: a push or the hub's own write — keeps the lineage and files conflicts. kReplica: a
   // pulled change or a client's own edit.
   enum class Authority { kHub, kReplica };
-  // Merges one change inside the caller's transaction.
-  Result<ApplyKind> apply_one(const Change& c, Authority authority);
+  // Merges one change inside the caller's transaction; when it becomes current, `replaced` (if
+  // given) receives the version it replaced.
+  Result<ApplyKind> apply_one(const Change& c, Authority authority,
+                              std::optional<FieldVersion>* replaced = nullptr);
   // Inside a write transaction: this store's own writes of one row's fields, with fresh clock
   // values and the hub's authority (no outbox); the changes written are appended to `out`.
   Status write_own(const std::string& table, const std::string& row_id, const std::string& scope,
