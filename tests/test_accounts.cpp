@@ -286,3 +286,36 @@ TEST_CASE("accounts: a file from before last contacts were kept opens and gains 
   REQUIRE(version->step());
   CHECK(version->col_int(0) == 2);
 }
+
+TEST_CASE(
+    "accounts: a token in use renews itself, an unused one lapses, a stream's check does not renew",
+    "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  auto used = accounts->login("maemo", "correct horse", new_id(), "laptop", "0.1.0", "10.0.0.1");
+  auto idle = accounts->login("maemo", "correct horse", new_id(), "desk", "0.1.0", "10.0.0.1");
+  REQUIRE(used.ok());
+  REQUIRE(idle.ok());
+  // In its first half-life a use changes nothing.
+  clock.set_ms(kT0 + kTtl / 4);
+  REQUIRE(accounts->authenticate(used->token).ok());
+  CHECK(accounts->authenticate(used->token)->expires_ms == kT0 + kTtl);
+  // Used past it: a full lifetime from then, again and again (an office syncing now and then).
+  int64_t at = kT0;
+  for (int round = 1; round <= 5; ++round) {
+    at += kTtl * 3 / 4;
+    clock.set_ms(at);
+    auto s = accounts->authenticate(used->token);
+    REQUIRE(s.ok());
+    CHECK(s->expires_ms == at + kTtl);
+  }
+  // The idle token ended at its first lifetime; a check (an open stream) renews nothing.
+  CHECK(accounts->authenticate(idle->token).status().code() == Code::kUnauthenticated);
+  clock.set_ms(at + kTtl * 3 / 4);
+  auto checked = accounts->authenticate(used->token, Accounts::Renewal::kCheck);
+  REQUIRE(checked.ok());
+  CHECK(checked->expires_ms == at + kTtl);
+  clock.set_ms(at + kTtl);
+  CHECK(accounts->authenticate(used->token).status().code() == Code::kUnauthenticated);
+}

@@ -293,7 +293,7 @@ Result<LoginResult> Accounts::fork_device(const Session& from, const std::string
   return out;
 }
 
-Result<Session> Accounts::authenticate(const std::string& bearer_token) {
+Result<Session> Accounts::authenticate(const std::string& bearer_token, Renewal renewal) {
   std::lock_guard lock(mu_);
   auto st = db_.prepare(
       "SELECT t.user, t.device_id, t.expires_ms, t.revoked, d.revoked, u.role, u.district, "
@@ -315,8 +315,19 @@ Result<Session> Accounts::authenticate(const std::string& bearer_token) {
   if (st->col_int(7) != 0) return Status(Code::kUnauthenticated, "the account is disabled");
   auto role = parse_role(st->col_view(5));
   if (!role.ok()) return role.status();
-  return Session{Principal{*role, st->col_text(6), st->col_text(0)}, st->col_text(1),
-                 st->col_int(2)};
+  Session session{Principal{*role, st->col_text(6), st->col_text(0)}, st->col_text(1),
+                  st->col_int(2)};
+  const int64_t now = clock_.now_ms();
+  if (renewal == Renewal::kSlide && session.expires_ms - now < ttl_ms_ / 2) {
+    // In use past half its life: the token lives a full lifetime from now (one write per half
+    // lifetime), so an office that syncs at least once per lifetime never meets an expiry.
+    auto up = db_.prepare("UPDATE tokens SET expires_ms=?2 WHERE hash=?1");
+    if (!up.ok()) return up.status();
+    up->bind(1, token_hash(bearer_token)).bind(2, now + ttl_ms_);
+    LWC_RETURN_IF_ERROR(up->run());
+    session.expires_ms = now + ttl_ms_;
+  }
+  return session;
 }
 
 Status Accounts::revoke_token(const std::string& bearer_token) {

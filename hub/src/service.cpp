@@ -203,17 +203,21 @@ std::function<bool()> HubService::stream_guard(const Session& session,
   struct State {
     std::mutex mu;
     uint64_t generation = 0;  // guarded by mu: accounts generation of the last check (0: none)
+    int64_t expires_ms = 0;   // guarded by mu: the token's end as last read
     bool valid = true;        // guarded by mu
   };
   auto state = std::make_shared<State>();  // the first check authenticates again
-  return [this, state, token = bearer_token, expires_ms = session.expires_ms] {
+  state->expires_ms = session.expires_ms;
+  return [this, state, token = bearer_token] {
     std::lock_guard lock(state->mu);
     if (!state->valid) return false;
-    if (clock_.now_ms() >= expires_ms) return state->valid = false;
     auto g = accounts_->generation();
-    if (g.ok() && *g == state->generation) return true;
+    // Past the end it read, the token may have been renewed by the device's syncs: read it again.
+    if (g.ok() && *g == state->generation && clock_.now_ms() < state->expires_ms) return true;
     if (g.ok()) state->generation = *g;
-    return state->valid = accounts_->authenticate(token).ok();
+    auto again = accounts_->authenticate(token, Accounts::Renewal::kCheck);
+    if (again.ok()) state->expires_ms = again->expires_ms;
+    return state->valid = again.ok();
   };
 }
 
@@ -389,6 +393,7 @@ Response HubService::me(const Session& s) {
                             {"role", role_name(s.principal.role)},
                             {"district", s.principal.district},
                             {"device_id", s.device_id},
+                            {"expires_ms", s.expires_ms},
                             {"hub_time_ms", clock_.now_ms()}});
 }
 

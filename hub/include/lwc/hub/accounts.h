@@ -73,7 +73,11 @@ class Accounts {
   // taken. Audited as "device_forked".
   Result<LoginResult> fork_device(const Session& from, const std::string& device_id);
   // kUnauthenticated: unknown, expired or revoked token, revoked device, disabled user.
-  Result<Session> authenticate(const std::string& bearer_token);
+  // kSlide: a token used in the second half of its lifetime is renewed for a full lifetime from
+  // now (Session::expires_ms is the new end); kCheck only looks (an open event stream re-checking
+  // its token does not keep it alive).
+  enum class Renewal { kSlide, kCheck };
+  Result<Session> authenticate(const std::string& bearer_token, Renewal renewal = Renewal::kSlide);
   Status revoke_token(const std::string& bearer_token);
   // Revokes the device and every token issued to it.
   Status revoke_device(const std::string& device_id);
