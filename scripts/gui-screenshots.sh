@@ -33,6 +33,8 @@ shot() {  # data-dir view lang name [min-status-pixels [extra gui options...]]
 shot "$work/district" district th district-th
 shot "$work/district" district en district-en
 shot "$work/district" popup th popup-th
+shot "$work/district" relogin th relogin-th 0
+shot "$work/district" relogin en relogin-en 0
 shot "$work/province" province th province-th
 shot "$work/province" province en province-en
 shot "$work/province" charts th charts-th 3000 --export-chart budget --export-path "$out/chart-budget-th.png"

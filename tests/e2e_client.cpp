@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <vector>
 
@@ -380,4 +381,95 @@ TEST_CASE("e2e client: a full disk says so, with the path and what to free, and 
   REQUIRE(exported.exit_code == 0);
   CHECK_THAT(exported.out, Catch::Contains("\"value\":{\"value\":300000.0"));
   CHECK_THAT(exported.out, Catch::Contains("\"value\":{\"value\":120000.0"));
+}
+
+TEST_CASE(
+    "e2e client: a syncing office never meets an expiry, and after a lapse, a new password or a "
+    "readmission the same folder logs in again and sends what waited",
+    "[e2e][client]") {
+  TempDir dir;
+  HubProcess hub(dir.file("hub"));  // tokens live 30 days (token_ttl_s)
+  ClientProcess maemo{dir.file("maemo")};
+  maemo.enroll(hub, "maemo", "lwc-5202-2570");
+  const std::string device = maemo.status()["device_id"];
+  constexpr int64_t kDay = 86'400'000;
+  std::vector<std::string> at;  // the clock of the hub and the client: days after enrolment
+  auto move_to = [&](int64_t days) {
+    at = {clock_off_by(days * kDay)};
+    hub.stop(SIGTERM);
+    hub.env = at;
+    hub.start();
+  };
+  auto enter = [&](const std::string& amount) {
+    maemo.ok({"budget", "set", "--work-group", "strategy", "--amount", amount}, at);
+  };
+
+  // Syncing every 25 days for 95 days: the token renews itself each time (it would have lapsed on
+  // day 30).
+  for (int64_t day : {20, 45, 70, 95}) {
+    move_to(day);
+    enter(std::to_string(1000 + day));
+    RunResult r = maemo.cli({"sync"}, "", at);
+    INFO("day " << day << ": " << r.out);
+    REQUIRE(r.exit_code == 0);
+  }
+
+  // 35 days without a link: the token lapsed. The entry waits; logging in again sends it.
+  move_to(130);
+  enter("2130");
+  RunResult lapsed = maemo.cli({"sync"}, "", at);
+  CHECK(lapsed.exit_code == 6);
+  CHECK_THAT(lapsed.out, Catch::Contains("expired"));
+  CHECK(maemo.status()["pending_mutations"].get<int>() > 0);
+  RunResult wrong = maemo.cli({"login"}, "not-the-password\n", at);
+  CHECK(wrong.exit_code == 6);
+  CHECK(maemo.status()["pending_mutations"].get<int>() > 0);
+  RunResult back = maemo.cli({"login"}, "lwc-5202-2570\n", at);
+  INFO(back.out);
+  REQUIRE(back.exit_code == 0);
+  CHECK_THAT(back.out, Catch::Contains("logged in again as maemo on device " + device));
+  CHECK(maemo.status()["pending_mutations"] == 0);
+
+  // The province sets a new password: the token ends at once; the old password no longer works.
+  REQUIRE(hub.cli({"user", "password", "maemo"}, "a-new-secret-5202\n").exit_code == 0);
+  enter("2131");
+  CHECK(maemo.cli({"sync"}, "", at).exit_code == 6);
+  CHECK(maemo.cli({"login"}, "lwc-5202-2570\n", at).exit_code == 6);
+  REQUIRE(maemo.cli({"login"}, "a-new-secret-5202\n", at).exit_code == 0);
+  CHECK(maemo.status()["pending_mutations"] == 0);
+
+  // Revoked: refused until the administrator readmits the device; then the same device and outbox.
+  REQUIRE(hub.cli({"device", "revoke", device}).exit_code == 0);
+  enter("2132");
+  CHECK(maemo.cli({"sync"}, "", at).exit_code == 6);
+  RunResult refused = maemo.cli({"login"}, "a-new-secret-5202\n", at);
+  CHECK(refused.exit_code == 7);
+  CHECK_THAT(refused.out, Catch::Contains("revoked"));
+  REQUIRE(hub.cli({"device", "readmit", device}).exit_code == 0);
+  RunResult readmitted = maemo.cli({"login"}, "a-new-secret-5202\n", at);
+  INFO(readmitted.out);
+  REQUIRE(readmitted.exit_code == 0);
+  CHECK(maemo.status()["device_id"] == device);
+  CHECK(maemo.status()["pending_mutations"] == 0);
+
+  // A folder whose work belongs to another district than the account's now: refused, nothing saved.
+  const std::string config_file = maemo.dir + "/client.json";
+  json edited = json::parse(std::ifstream(config_file));
+  edited["district"] = "5201";
+  std::ofstream(config_file) << edited.dump();
+  const std::string before = edited.dump();
+  RunResult other = maemo.cli({"login"}, "a-new-secret-5202\n", at);
+  CHECK(other.exit_code == 7);
+  CHECK_THAT(other.out, Catch::Contains("this folder holds the work of district 5201"));
+  CHECK(json::parse(std::ifstream(config_file)).dump() == before);
+  edited["district"] = "5202";
+  std::ofstream(config_file) << edited.dump();
+
+  hub.stop(SIGTERM);
+  CHECK(maemo.cli({"export", "--json"}).out ==
+        hub.cli({"export", "--json", "--district", "5202"}).out);
+  CHECK_THAT(maemo.cli({"export", "--json"}).out, Catch::Contains("\"value\":{\"value\":2132.0"));
+  const std::string audit = hub.cli({"audit"}).out;
+  CHECK_THAT(audit, Catch::Contains("password_changed"));
+  CHECK_THAT(audit, Catch::Contains("device_readmitted"));
 }

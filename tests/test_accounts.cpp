@@ -319,3 +319,49 @@ TEST_CASE(
   clock.set_ms(at + kTtl);
   CHECK(accounts->authenticate(used->token).status().code() == Code::kUnauthenticated);
 }
+
+TEST_CASE(
+    "accounts: a new password ends every token of the account, a readmitted device logs in again",
+    "[accounts]") {
+  test::TempDir dir;
+  FakeClock clock(kT0);
+  auto accounts = open_accounts(dir, clock);
+  const std::string laptop = new_id(), desk = new_id();
+  auto a = accounts->login("maemo", "correct horse", laptop, "laptop", "0.1.0", "10.0.0.1");
+  auto b = accounts->login("maemo", "correct horse", desk, "desk", "0.1.0", "10.0.0.1");
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  const uint64_t before = *accounts->generation();
+  CHECK(accounts->set_password("maemo", "short").code() == Code::kInvalidArgument);
+  CHECK(accounts->set_password("nobody", "long enough").code() == Code::kNotFound);
+  CHECK(accounts->authenticate(a->token).ok());  // a refused change changed nothing
+  REQUIRE(accounts->set_password("maemo", "battery staple").ok());
+  CHECK(*accounts->generation() != before);  // open streams look again
+  CHECK(accounts->authenticate(a->token).status().code() == Code::kUnauthenticated);
+  CHECK(accounts->authenticate(b->token).status().code() == Code::kUnauthenticated);
+  CHECK(accounts->login("maemo", "correct horse", laptop, "laptop", "0.1.0", "10.0.0.1")
+            .status()
+            .code() == Code::kUnauthenticated);
+  auto again = accounts->login("maemo", "battery staple", laptop, "laptop", "0.1.0", "10.0.0.1");
+  REQUIRE(again.ok());
+  CHECK(accounts->authenticate(again->token).ok());
+
+  // A revoked device cannot log in until it is readmitted; its old tokens stay ended.
+  REQUIRE(accounts->revoke_device(laptop).ok());
+  CHECK(accounts->login("maemo", "battery staple", laptop, "laptop", "0.1.0", "10.0.0.1")
+            .status()
+            .code() == Code::kPermissionDenied);
+  CHECK(accounts->readmit_device(desk).code() == Code::kInvalidArgument);  // not revoked
+  CHECK(accounts->readmit_device(new_id()).code() == Code::kNotFound);
+  REQUIRE(accounts->readmit_device(laptop).ok());
+  CHECK(accounts->authenticate(again->token).status().code() == Code::kUnauthenticated);
+  auto back = accounts->login("maemo", "battery staple", laptop, "laptop", "0.1.0", "10.0.0.1");
+  REQUIRE(back.ok());
+  CHECK(accounts->authenticate(back->token).ok());
+  std::vector<std::string> actions;
+  auto log = accounts->audit_log();
+  REQUIRE(log.ok());
+  for (const AuditEntry& e : *log) actions.push_back(e.action);
+  CHECK(std::count(actions.begin(), actions.end(), "password_changed") == 1);
+  CHECK(std::count(actions.begin(), actions.end(), "device_readmitted") == 1);
+}

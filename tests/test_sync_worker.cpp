@@ -25,6 +25,7 @@ struct FakeHub {
   std::string device;         // the client's device id (push batches are stamped with it)
   bool down = false;          // every request fails as if there were no link
   bool unauthorized = false;  // every request is answered 401
+  std::string valid_token;    // when set: a request with another token is answered 401
   int64_t pull_delay_ms = 0;
   size_t max_batch = SIZE_MAX;          // a larger push is answered 413, as the hub's max_batch
   std::vector<size_t> push_sizes;       // mutations per push received
@@ -39,13 +40,15 @@ class FakeTransport final : public Transport {
   explicit FakeTransport(FakeHub& hub) : hub_(hub) {}
 
   Result<HttpResponse> request(const std::string& method, const std::string& path,
-                               const std::string& body, const std::string&) override {
+                               const std::string& body, const std::string& token) override {
     int64_t delay = 0;
     {
       std::lock_guard lock(hub_.mu);
       ++hub_.requests;
       if (hub_.down) return Status(Code::kUnavailable, "connection refused");
-      if (hub_.unauthorized) {
+      const bool wrong_token =
+          !hub_.valid_token.empty() && path != "/v1/health" && token != hub_.valid_token;
+      if (hub_.unauthorized || wrong_token) {
         return HttpResponse{
             401, protocol::error_body(Status(Code::kUnauthenticated, "token expired")).dump()};
       }
@@ -315,6 +318,31 @@ TEST_CASE("sync worker: an expired token is reported as unauthenticated", "[sync
   REQUIRE(eventually([&] { return worker.state().failures >= 1; }));
   CHECK(worker.state().last_error_code == Code::kUnauthenticated);
   CHECK(worker.state().online);  // the hub answered
+}
+
+TEST_CASE("sync worker: a new token from logging in again syncs what waited, at once",
+          "[sync_worker]") {
+  Fixture f;
+  f.hub.valid_token = "renewed";
+  auto o = f.options();
+  o.backoff_min_ms = o.backoff_max_ms = 3'600'000;  // no retry of its own within the test
+  SyncWorker worker(o);
+  worker.start();
+  REQUIRE(eventually([&] { return worker.state().failures >= 1; }));
+  CHECK(worker.state().last_error_code == Code::kUnauthenticated);
+  const std::string id = new_id();
+  REQUIRE(f.client->write_local("measurement", id, "5202", {{"value", "7"}}).ok());
+  worker.set_token("renewed");
+  const bool synced =
+      eventually([&] { return worker.state().rounds == 1 && worker.state().pending == 0; });
+  INFO(worker.state().last_error << " rounds " << worker.state().rounds << " pending "
+                                 << worker.state().pending);
+  REQUIRE(synced);
+  CHECK(worker.state().last_error_code == Code::kOk);
+  std::lock_guard lock(f.hub.mu);
+  auto row = f.hub.store->get_row("measurement", id);
+  REQUIRE(row.ok());
+  CHECK(row->has_value());
 }
 
 TEST_CASE("sync worker: sync_now and local_write run a round before the poll interval",

@@ -324,6 +324,7 @@ App::App(GuiOptions opts, GLFWwindow* w)
   if (c.ok()) {
     config = *c;
     start_workers();
+    if (options.view == "relogin") login_dialog.open();
   } else {
     config_error = c.status();
   }
@@ -359,6 +360,20 @@ void App::enrolled(ClientConfig c) {
   config_error = {};
   start_workers();
   notify(f("gui.enroll.done", {config->user}));
+}
+
+std::string App::pending_text() const {
+  const int64_t pending = sync.started ? sync.pending : local_pending;
+  const int64_t rows = snapshot ? std::min(snapshot->pending_rows, pending) : 0;
+  if (pending <= 0 || rows <= 0) return f("gui.sync.pending", {format_count(pending)});
+  if (rows == 1) return f("gui.sync.pending_row", {format_count(pending)});
+  return f("gui.sync.pending_rows", {format_count(rows), format_count(pending)});
+}
+
+void App::logged_in_again(ClientConfig c) {
+  config = std::move(c);
+  if (sync_) sync_->set_token(config->token);
+  notify(std::string(t("gui.login.done")));
 }
 
 void App::reload() {
@@ -500,6 +515,7 @@ bool App::poll() {
     }
   }
   changed |= enroll_screen.poll(*this);
+  changed |= login_dialog.poll(*this);
   return changed;
 }
 
@@ -676,7 +692,9 @@ void App::frame() {
   }
   ImGui::End();
   status_bar.draw(*this);
-  if (config && snapshot && (options.screenshot.empty() || options.view == "popup"))
+  login_dialog.draw(*this);
+  if (config && snapshot && !login_dialog.wanted(*this) &&
+      (options.screenshot.empty() || options.view == "popup"))
     popup.draw(*this);
 }
 

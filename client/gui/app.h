@@ -3,6 +3,7 @@
 //   fonts.cpp          TLWG Loma found at run time, Thai glyph ranges, the glyph check
 //   widgets.cpp        colours, stage chips, tiles, bar charts (ImGui draw list)
 //   enroll_screen.cpp  first run: hub URL, CA file, user, password (enrolment off the UI thread)
+//   login_dialog.cpp   log in again when the hub refuses the token (same device and outbox)
 //   status_bar.cpp     online/offline, pending, last sync, Sync now, progress, language
 //   district_view.cpp  tiles, task list, entry forms (entry_forms.cpp), warnings inbox
 //   warning_popup.cpp  the modal a new warning opens until it is acknowledged or disputed
@@ -106,6 +107,29 @@ class EnrollScreen {
   std::future<Result<ClientConfig>> pending_;
   std::string error_;
   bool prefilled_ = false;
+};
+
+// login_dialog.cpp: log in again when the hub refuses the token, keeping the device and outbox.
+class LoginDialog {
+ public:
+  // Draws the modal while it is wanted (closes it when no longer); every frame.
+  void draw(App& app);
+  // Takes the login's result when it has arrived (zero-timeout poll); true when it did.
+  bool poll(App& app);
+  // The modal is up (or about to be): other modals wait.
+  bool wanted(const App& app) const;
+  // The hub refused the token since the last login: the status bar offers the dialog.
+  bool needed(const App& app) const;
+  // Opens it now (the status bar's button, the screenshot view "relogin").
+  void open();
+
+ private:
+  char password_[128] = "";
+  std::future<Result<ClientConfig>> pending_;
+  std::string error_;
+  uint64_t failures_at_login_ = 0;  // SyncState::failures when the last login succeeded
+  bool dismissed_ = false;          // "Later": until the status bar's button
+  bool forced_ = false;
 };
 
 class StatusBar {
@@ -274,9 +298,14 @@ class App {
   // it went (done_key on success), the sync worker pushes it, and the snapshot reloads.
   void write(std::vector<RowWrite> writes, std::string done_text);
   void notify(std::string text, bool error = false);
+  // What waits to be sent: entries (rows) with the field changes they hold — one BMN figure is one
+  // entry of several changes. Rows come with each reload, changes live from the worker.
+  std::string pending_text() const;
   void sync_now();
   void reload();
   void enrolled(ClientConfig config);
+  // The folder logged in again (LoginDialog): keep the config, hand the token to the sync worker.
+  void logged_in_again(ClientConfig config);
   bool province_role() const { return config && config->role != Role::kDistrict; }
   bool may_manage() const {
     return config && (config->role == Role::kProvince || config->role == Role::kAdmin);
@@ -319,6 +348,7 @@ class App {
   std::string last_export_path;
 
   EnrollScreen enroll_screen;
+  LoginDialog login_dialog;
   StatusBar status_bar;
   WarningPopup popup;
   DistrictView district_view;

@@ -1,6 +1,6 @@
 // The status bar, always visible at the bottom: online/offline, pending mutations, last successful
-// sync (Buddhist Era in Thai), Sync now, a progress bar during a long sync, the language switch and
-// the last message.
+// sync (Buddhist Era in Thai), Sync now, a progress bar during a long sync, the language switch,
+// the last message, and "Log in again" while the hub refuses the token.
 #include <imgui.h>
 
 #include <algorithm>
@@ -38,23 +38,23 @@ void StatusBar::draw(App& app) {
     if (!s.last_error.empty() && ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", s.last_error.c_str());
   }
-  const int64_t pending = have_worker ? s.pending : app.local_pending;
   const int64_t last = have_worker && s.last_sync_ms ? s.last_sync_ms : app.local_last_sync_ms;
   ImGui::SameLine(0, 24);
-  // Entries (rows) waiting, with the field changes they hold: one BMN figure is one entry of
-  // several changes. The row count comes with each reload; the change count live from the worker.
-  const int64_t rows = app.snapshot ? std::min(app.snapshot->pending_rows, pending) : 0;
-  ImGui::TextUnformatted(
-      (pending > 0 && rows > 0
-           ? app.f("gui.sync.pending_rows", {format_count(rows), format_count(pending)})
-           : app.f("gui.sync.pending", {format_count(pending)}))
-          .c_str());
+  ImGui::TextUnformatted(app.pending_text().c_str());
   ImGui::SameLine(0, 24);
   ImGui::TextUnformatted(app.f("gui.sync.last", {format_last_sync(last, app.lang)}).c_str());
   if (s.rejected > 0) {
     ImGui::SameLine(0, 24);
     ImGui::TextColored(colour_vec(0xFFAB91), "%s",
                        app.f("gui.sync.rejected", {std::to_string(s.rejected)}).c_str());
+  }
+  // The hub refused the token and the officer chose "Later": the way back to the log-in dialog.
+  if (app.login_dialog.needed(app) && !app.login_dialog.wanted(app)) {
+    ImGui::SameLine(0, 24);
+    ImGui::PushStyleColor(ImGuiCol_Text, colour_vec(0x1C2430));
+    ImGui::PushStyleColor(ImGuiCol_Button, colour_vec(0xFFE082));
+    if (ImGui::SmallButton(std::string(app.t("gui.login.title")).c_str())) app.login_dialog.open();
+    ImGui::PopStyleColor(2);
   }
   // A repair of the last week, so the officer knows why entries were sent again.
   const int64_t week_ago = process_clock().now_ms() - 7 * 24 * 3600 * 1000LL;

@@ -245,6 +245,17 @@ int run_enroll(const std::string& data, const std::string& hub, const std::strin
   return run_sync(*client, false, false);
 }
 
+// The token lapsed or was revoked, or the password changed: the same folder logs in again and
+// keeps its device, entries and outbox, then syncs what waited.
+int run_login(Client& c) {
+  auto config = log_in_again(c.config, read_password());
+  if (!config.ok()) return fail(config.status());
+  c.config = *config;
+  std::cout << "logged in again as " << c.config.user << " on device " << c.store->device_id()
+            << "\n";
+  return run_sync(c, false, false);
+}
+
 int run_status(Client& c, bool as_json) {
   auto pending = c.store->outbox_size();
   auto pending_rows = c.store->outbox_rows();
@@ -490,6 +501,9 @@ int run_cli(int argc, char** argv) {
   enroll->add_option("--user", user, "account name")->required();
   enroll->add_option("--device-name", device_name, "a name for this computer");
 
+  auto* login = app.add_subcommand(
+      "login",
+      "log in again (expired token, new password): same device and outbox; password from stdin");
   auto* sync = app.add_subcommand("sync", "push the outbox and pull to the end");
   bool watch = false;
   sync->add_flag("--watch", watch, "stay connected and sync on every announcement");
@@ -592,7 +606,8 @@ int run_cli(int argc, char** argv) {
   gui->add_option("--screenshot", gui_options.screenshot, "render, write this PNG and exit");
   gui->add_option(
       "--view", gui_options.view,
-      "screenshot: district|province|charts|reports|conflicts|fleet|forms|award|popup|enroll");
+      "screenshot: "
+      "district|province|charts|reports|conflicts|fleet|forms|award|popup|relogin|enroll");
   gui->add_option("--frames", gui_options.frames, "screenshot: frames to render first");
   gui->add_option("--size", gui_options.size, "window size WIDTHxHEIGHT");
   gui->add_flag("--live", gui_options.live, "screenshot: sync with the hub first");
@@ -632,6 +647,7 @@ int run_cli(int argc, char** argv) {
     return 0;
   };
 
+  if (login->parsed()) return run_login(c);
   if (sync->parsed()) return watch ? run_watch(c) : run_sync(c, as_json, false);
   if (status->parsed()) return run_status(c, as_json);
   // A typed as-of date: a real date, in the Common Era, not after today (Thai, then English).

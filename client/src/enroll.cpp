@@ -11,7 +11,10 @@ namespace lwc::client {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Result<ClientConfig> enroll(const EnrollRequest& req) {
+namespace {
+
+// POST /v1/login for the folder's device (created on first use); the config is not saved.
+Result<ClientConfig> log_in(const EnrollRequest& req) {
   if (req.hub_url.rfind("https://", 0) != 0) {
     return Status(Code::kInvalidArgument, "the hub address starts with https://");
   }
@@ -52,10 +55,41 @@ Result<ClientConfig> enroll(const EnrollRequest& req) {
   } catch (const json::exception& e) {
     return Status(Code::kMalformed, std::string("login answer: ") + e.what());
   }
-  LWC_RETURN_IF_ERROR(save_client_config(config));
-  fs::permissions(config.data_dir + "/client.json", fs::perms::owner_read | fs::perms::owner_write,
+  return config;
+}
+
+Result<ClientConfig> saved(Result<ClientConfig> config) {
+  if (!config.ok()) return config;
+  LWC_RETURN_IF_ERROR(save_client_config(*config));
+  std::error_code ec;
+  fs::permissions(config->data_dir + "/client.json", fs::perms::owner_read | fs::perms::owner_write,
                   ec);
   return config;
+}
+
+}  // namespace
+
+Result<ClientConfig> enroll(const EnrollRequest& req) {
+  return saved(log_in(req));
+}
+
+Result<ClientConfig> log_in_again(const ClientConfig& current, const std::string& password,
+                                  long connect_timeout_ms) {
+  EnrollRequest req{current.data_dir, current.hub_url, current.ca_file(), current.user, password};
+  req.connect_timeout_ms = connect_timeout_ms;
+  auto next = log_in(req);
+  if (!next.ok()) return next;
+  if (next->role != current.role || next->district != current.district) {
+    // The folder's entries and outbox belong to the old role and district: a token for another
+    // would have every queued change refused. Nothing is saved.
+    return Status(Code::kPermissionDenied,
+                  "the hub now gives " + current.user + " the role " + role_name(next->role) +
+                      (next->district.empty() ? "" : " " + next->district) +
+                      "; this folder holds the work of " + role_name(current.role) +
+                      (current.district.empty() ? "" : " " + current.district) +
+                      ": enrol a new folder for the new role");
+  }
+  return saved(std::move(next));
 }
 
 }  // namespace lwc::client

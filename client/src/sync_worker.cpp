@@ -42,6 +42,17 @@ void SyncWorker::sync_now() {
   cv_.notify_all();
 }
 
+void SyncWorker::set_token(std::string token) {
+  {
+    std::lock_guard lock(mutex_);
+    new_token_ = std::move(token);
+    sync_requested_ = true;
+  }
+  wake_ = true;
+  wake_stream();
+  cv_.notify_all();
+}
+
 void SyncWorker::local_write() {
   {
     std::lock_guard lock(mutex_);
@@ -83,10 +94,14 @@ void SyncWorker::publish(F&& update) {
   if (options_.on_change) options_.on_change();
 }
 
-bool SyncWorker::take_commands() {
+bool SyncWorker::take_commands(SyncEngine& engine) {
   std::lock_guard lock(mutex_);
   wake_ = false;
   if (stop_requested_) return false;
+  if (new_token_) {
+    engine.set_token(std::move(*new_token_));
+    new_token_.reset();
+  }
   if (sync_requested_) {
     sync_requested_ = false;
     next_round_ms_ = 0;  // now
@@ -212,7 +227,7 @@ void SyncWorker::run() {
   int64_t next_stream_ms = 0;
   bool last_ok = false;
   next_round_ms_ = 0;
-  while (take_commands()) {
+  while (take_commands(engine)) {
     if (now() >= next_round_ms_) {
       Status s = round(**store, engine);
       last_ok = s.ok();

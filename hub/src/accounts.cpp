@@ -78,6 +78,44 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::string& path, const 
   return accounts;
 }
 
+namespace {
+
+// argon2id (libsodium's interactive limits) of a new password of at least 8 characters.
+Result<std::string> password_hash(const std::string& password) {
+  if (password.size() < 8)
+    return Status(Code::kInvalidArgument, "a password has at least 8 characters");
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Status(Code::kInternal, "out of memory while hashing the password");
+  }
+  return std::string(hash);
+}
+
+}  // namespace
+
+Status Accounts::set_password(const std::string& name, const std::string& password) {
+  auto hash = password_hash(password);
+  if (!hash.ok()) return hash.status();
+  std::lock_guard lock(mu_);
+  sql::Txn txn(db_);  // the password, the end of its tokens and the audit entry together
+  LWC_RETURN_IF_ERROR(txn.status());
+  auto st = db_.prepare("UPDATE users SET pw_hash=?2 WHERE name=?1");
+  if (!st.ok()) return st.status();
+  st->bind(1, name).bind(2, *hash);
+  LWC_RETURN_IF_ERROR(st->run());
+  if (db_.changes() == 0) return Status(Code::kNotFound, "no user '" + name + "'");
+  auto t = db_.prepare("UPDATE tokens SET revoked=1 WHERE user=?1 AND revoked=0");
+  if (!t.ok()) return t.status();
+  t->bind(1, name);
+  LWC_RETURN_IF_ERROR(t->run());
+  const int64_t ended = db_.changes();
+  LWC_RETURN_IF_ERROR(audit_locked(kCommandLineActor, "", "password_changed",
+                                   nlohmann::json{{"name", name}, {"tokens_ended", ended}}.dump()));
+  ++revocations_;
+  return txn.commit();
+}
+
 Status Accounts::add_user(const std::string& name, Role role, const std::string& district,
                           const std::string& work_group, const std::string& password) {
   if (name.empty() || name.size() > 64) {
@@ -89,13 +127,8 @@ Status Accounts::add_user(const std::string& name, Role role, const std::string&
   if (role != Role::kDistrict && !district.empty()) {
     return Status(Code::kInvalidArgument, "only district accounts have a district");
   }
-  if (password.size() < 8)
-    return Status(Code::kInvalidArgument, "a password has at least 8 characters");
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return Status(Code::kInternal, "out of memory while hashing the password");
-  }
+  auto hash = password_hash(password);
+  if (!hash.ok()) return hash.status();
   std::lock_guard lock(mu_);
   sql::Txn txn(db_);  // the account and its audit entry together
   LWC_RETURN_IF_ERROR(txn.status());
@@ -103,7 +136,7 @@ Status Accounts::add_user(const std::string& name, Role role, const std::string&
       "INSERT INTO users(name,role,district,work_group,pw_hash,created_ms) "
       "VALUES(?1,?2,?3,?4,?5,?6)");
   if (!st.ok()) return st.status();
-  st->bind(1, name).bind(2, role_name(role)).bind(3, district).bind(4, work_group).bind(5, hash);
+  st->bind(1, name).bind(2, role_name(role)).bind(3, district).bind(4, work_group).bind(5, *hash);
   st->bind(6, clock_.now_ms());
   Status s = st->run();
   if (!s.ok() && s.message().find("UNIQUE") != std::string::npos) {
@@ -362,6 +395,25 @@ Status Accounts::revoke_device(const std::string& device_id) {
   LWC_RETURN_IF_ERROR(t->run());
   LWC_RETURN_IF_ERROR(audit_locked(kCommandLineActor, device_id, "device_revoked", "{}"));
   ++revocations_;
+  return txn.commit();
+}
+
+Status Accounts::readmit_device(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  sql::Txn txn(db_);
+  LWC_RETURN_IF_ERROR(txn.status());
+  auto d = db_.prepare("UPDATE devices SET revoked=0 WHERE device_id=?1 AND revoked=1");
+  if (!d.ok()) return d.status();
+  d->bind(1, device_id);
+  LWC_RETURN_IF_ERROR(d->run());
+  if (db_.changes() == 0) {
+    auto known = db_.prepare("SELECT 1 FROM devices WHERE device_id=?1");
+    if (!known.ok()) return known.status();
+    known->bind(1, device_id);
+    if (!known->step()) return Status(Code::kNotFound, "no device " + device_id);
+    return Status(Code::kInvalidArgument, "device " + device_id + " is not revoked");
+  }
+  LWC_RETURN_IF_ERROR(audit_locked(kCommandLineActor, device_id, "device_readmitted", "{}"));
   return txn.commit();
 }
 

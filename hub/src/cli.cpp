@@ -202,6 +202,10 @@ int run_cli(int argc, char** argv) {
   user_add->add_option("--district", district, "district code (district role)");
   user_add->add_option("--work-group", work_group, "work group key");
 
+  auto* user_password = user->add_subcommand(
+      "password", "set an account's password (from stdin); its devices log in again");
+  user_password->add_option("name", name, "user name")->required();
+
   auto* serve = app.add_subcommand("serve", "serve HTTPS until SIGINT/SIGTERM");
   std::string serve_listen;
   serve->add_option("--listen", serve_listen, "ADDR:PORT (overrides hub.json; port 0 = any)");
@@ -229,6 +233,9 @@ int run_cli(int argc, char** argv) {
   auto* device_revoke = device->add_subcommand("revoke", "revoke a device and its tokens");
   std::string device_id;
   device_revoke->add_option("device_id", device_id)->required();
+  auto* device_readmit =
+      device->add_subcommand("readmit", "let a revoked device log in again (its outbox is kept)");
+  device_readmit->add_option("device_id", device_id)->required();
 
   auto* audit = app.add_subcommand("audit", "print the audit log as JSON lines");
 
@@ -272,6 +279,12 @@ int run_cli(int argc, char** argv) {
     Status s = hub.accounts().add_user(name, *r, district, work_group, read_password());
     if (!s.ok()) return fail(s);
     std::cout << "added " << name << " (" << role << ")\n";
+    return 0;
+  }
+  if (user_password->parsed()) {
+    Status s = hub.accounts().set_password(name, read_password());
+    if (!s.ok()) return fail(s);
+    std::cout << "password of " << name << " changed; its devices log in again\n";
     return 0;
   }
   if (serve->parsed()) {
@@ -388,6 +401,12 @@ int run_cli(int argc, char** argv) {
     Status s = hub.accounts().revoke_device(device_id);
     if (!s.ok()) return fail(s);
     std::cout << "revoked " << device_id << "\n";
+    return 0;
+  }
+  if (device_readmit->parsed()) {
+    Status s = hub.accounts().readmit_device(device_id);
+    if (!s.ok()) return fail(s);
+    std::cout << "readmitted " << device_id << "; it may log in again\n";
     return 0;
   }
   if (notify_list->parsed()) return cmd_notify_list(config, notify_limit);

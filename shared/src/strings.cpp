@@ -266,6 +266,23 @@ constexpr Text kTexts[] = {
     {"gui.hub_lists.refresh", "โหลดใหม่", "Refresh"},
     {"gui.load_failed", "อ่านข้อมูลในเครื่องไม่ได้", "Cannot read the local data"},
     {"gui.loading", "กำลังโหลดข้อมูล…", "Loading…"},
+    {"gui.login.account", "บัญชี {0} · ศูนย์ {1}", "Account {0} · hub {1}"},
+    {"gui.login.button", "เข้าสู่ระบบ", "Log in"},
+    {"gui.login.connecting", "กำลังเข้าสู่ระบบ…", "Logging in…"},
+    {"gui.login.done", "เข้าสู่ระบบอีกครั้งแล้ว กำลังส่งข้อมูลที่รอส่ง",
+     "Logged in again; sending what was waiting"},
+    {"gui.login.failed", "เข้าสู่ระบบไม่สำเร็จ:", "Login failed:"},
+    {"gui.login.hub_said", "ศูนย์แจ้งว่า: {0}", "The hub said: {0}"},
+    {"gui.login.intro",
+     "ศูนย์ข้อมูลจังหวัดไม่รับการเข้าสู่ระบบของเครื่องนี้แล้ว (หมดอายุ มีการเปลี่ยนรหัสผ่าน "
+     "หรือผู้ดูแลระบบระงับเครื่องนี้) กรอกรหัสผ่านเพื่อเข้าสู่ระบบอีกครั้ง "
+     "ข้อมูลที่บันทึกไว้และที่รอส่งยังอยู่ในเครื่องนี้ครบ และจะส่งทันทีเมื่อเข้าสู่ระบบแล้ว",
+     "The hub no longer accepts this computer's login (it expired, the password was changed, or "
+     "the administrator suspended this computer). Enter your password to log in again. Your "
+     "entries and everything waiting to be sent stay on this computer and are sent as soon as you "
+     "are logged in."},
+    {"gui.login.later", "ภายหลัง", "Later"},
+    {"gui.login.title", "เข้าสู่ระบบอีกครั้ง", "Log in again"},
     {"gui.nodata", "ไม่มีข้อมูล", "no data"},
     {"gui.popup.ack", "รับทราบ", "Acknowledge"},
     {"gui.popup.acked", "รับทราบคำเตือนแล้ว", "Warning acknowledged"},
@@ -335,6 +352,7 @@ constexpr Text kTexts[] = {
     {"gui.sync.offline", "ออฟไลน์", "Offline"},
     {"gui.sync.online", "ออนไลน์", "Online"},
     {"gui.sync.pending", "รอส่ง: {0} รายการ", "Pending: {0}"},
+    {"gui.sync.pending_row", "รอส่ง: 1 รายการ ({0} ค่า)", "Pending: 1 entry ({0} changes)"},
     {"gui.sync.pending_rows", "รอส่ง: {0} รายการ ({1} ค่า)", "Pending: {0} entries ({1} changes)"},
     {"gui.sync.pulling", "รับข้อมูล {0} รายการ", "pulled {0}"},
     {"gui.sync.pushing", "ส่งข้อมูล {0} รายการ", "pushed {0}"},

@@ -15,8 +15,8 @@ struct GuiOptions {
   // Test mode: render `frames` frames once the data is loaded, write the window to this PNG, exit
   // (0, or 1 when a frame is broken: data failed to load or a visible character has no glyph).
   std::string screenshot;
-  // district | province | charts | reports | conflicts | fleet | forms | award | popup | enroll |
-  // auto (by role)
+  // district | province | charts | reports | conflicts | fleet | forms | award | popup | relogin |
+  // enroll | auto (by role)
   std::string view = "auto";
   int frames = 3;
   bool live = false;  // screenshot: sync with the hub first (one round), as a normal run does

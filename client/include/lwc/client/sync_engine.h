@@ -4,7 +4,7 @@
 // Failure handling:
 //  * transport failure (no link): kIo; nothing is lost — the outbox is untouched until the hub
 //    acknowledges, and every pulled page is committed with its cursor;
-//  * 401: kUnauthenticated (enroll again);
+//  * 401: kUnauthenticated (log in again: enroll.h log_in_again, the window's log-in dialog);
 //  * a local clock beyond the hub's allowed drift: kClockSkew before anything is pushed;
 //  * a store clock beyond it while the wall clock is right (the clock was corrected): this
 //    device's versions stamped while it ran ahead are re-stamped first (Store::restamp_ahead_of);
@@ -71,6 +71,8 @@ class SyncEngine {
   Result<int64_t> check_clock(int64_t max_drift_ms);
   // The token in use (a new one after a fork).
   const std::string& token() const { return token_; }
+  // A new token from logging in again (the old one lapsed or was revoked).
+  void set_token(std::string token) { token_ = std::move(token); }
 
  private:
   Status push_all(SyncStats& stats, const std::function<void(const SyncProgress&)>& progress);

@@ -14,8 +14,8 @@
 //  it);
 //  * a failed round (no link, hub error) is retried after an exponential backoff with jitter:
 //    backoff_min_ms, doubling to backoff_max_ms, plus a uniform random 0..backoff/2; a success
-//    resets it. kUnauthenticated (token expired or revoked) waits backoff_max_ms: enrolling again
-//    is needed.
+//    resets it. kUnauthenticated (token expired or revoked) waits backoff_max_ms: logging in
+//    again is needed (set_token then starts a round at once).
 //  * the stream is retried with its own backoff (same bounds) after it fails; while it is down the
 //    worker polls.
 #pragma once
@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -94,6 +95,8 @@ class SyncWorker {
   void sync_now();
   // The UI wrote to the store: refresh the pending count and push soon.
   void local_write();
+  // The folder logged in again: later requests and the stream use this token; a round starts now.
+  void set_token(std::string token);
   // Ends the thread: interrupts the stream and any wait, lets a running request finish or time out,
   // joins. Idempotent.
   void stop();
@@ -102,7 +105,7 @@ class SyncWorker {
 
  private:
   void run();
-  bool take_commands();  // applies queued commands; false when stopping
+  bool take_commands(SyncEngine& engine);  // applies queued commands; false when stopping
   void wait_until(int64_t deadline_ms);
   Status round(Store& store, SyncEngine& engine);
   Status hold_stream(Store& store, SyncEngine& engine, Transport& stream);
@@ -129,6 +132,7 @@ class SyncWorker {
   bool stop_requested_ = false;
   bool sync_requested_ = false;
   bool write_notified_ = false;
+  std::optional<std::string> new_token_;  // from set_token, until the worker takes it
   SyncState state_;
 };
 

@@ -61,6 +61,10 @@ class Accounts {
   // kAlreadyExists if the name is taken; kInvalidArgument for a bad role/district/password.
   Status add_user(const std::string& name, Role role, const std::string& district,
                   const std::string& work_group, const std::string& password);
+  // A new password (at least 8 characters); every token of the account ends at once (its devices
+  // log in again with the new one and keep their outboxes). kNotFound for an unknown name. Audited
+  // as "password_changed".
+  Status set_password(const std::string& name, const std::string& password);
   // Checks the password and enrolls the device for the user. Errors: kUnauthenticated (wrong user
   // or password — the same message for both), kRateLimited (too many failures for the account or
   // the address), kConflict (device enrolled by another account), kPermissionDenied (device
@@ -81,6 +85,10 @@ class Accounts {
   Status revoke_token(const std::string& bearer_token);
   // Revokes the device and every token issued to it.
   Status revoke_device(const std::string& device_id);
+  // A revoked device may log in again (its old tokens stay revoked): the folder logs in and sends
+  // what it kept. kNotFound for an unknown device, kInvalidArgument when it is not revoked.
+  // Audited as "device_readmitted".
+  Status readmit_device(const std::string& device_id);
   // Changes whenever a token, device or account may have been revoked since the last call
   // returned the same value: by this process, or by another one writing accounts.db (the hub's
   // command line), seen through SQLite's data_version. Cheap: streams call it before each event.

@@ -1,0 +1,120 @@
+// Log in again: the modal the window opens when the hub refuses this folder's token (it lapsed, the
+// password was changed, the device was revoked and re-admitted). The officer types the password;
+// log_in_again runs on a std::async thread (polled with a zero timeout) with the folder's own hub,
+// CA and account, so the device, its entries and its outbox stay; on success the sync worker takes
+// the new token and sends what waited. "Later" closes it until the status bar's button opens it.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "app.h"
+
+namespace lwc::client::gui {
+
+bool LoginDialog::wanted(const App& app) const {
+  if (!app.config) return false;
+  if (pending_.valid() || forced_) return true;
+  return needed(app) && !dismissed_;
+}
+
+bool LoginDialog::needed(const App& app) const {
+  return app.sync.last_error_code == Code::kUnauthenticated &&
+         app.sync.failures > failures_at_login_;
+}
+
+void LoginDialog::open() {
+  forced_ = true;
+  dismissed_ = false;
+}
+
+bool LoginDialog::poll(App& app) {
+  if (!pending_.valid()) return false;
+  if (pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  auto result = pending_.get();
+  if (result.ok()) {
+    error_.clear();
+    std::fill(std::begin(password_), std::end(password_), '\0');
+    failures_at_login_ = app.sync.failures;  // the refusal it answered is over
+    forced_ = dismissed_ = false;
+    app.logged_in_again(*result);
+  } else {
+    error_ = result.status().message();
+  }
+  return true;
+}
+
+void LoginDialog::draw(App& app) {
+  const char* id = "##login_dialog";
+  const bool want = wanted(app);
+  if (!want && !ImGui::IsPopupOpen(id)) return;
+  if (want && !ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, vp->WorkSize.x - 40), 0));
+  if (!ImGui::BeginPopupModal(id, nullptr,
+                              ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove |
+                                  ImGuiWindowFlags_AlwaysAutoResize)) {
+    return;
+  }
+  if (!want) {  // logged in, or the refusal is over: close it (it must be submitted to close)
+    ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return;
+  }
+  const ClientConfig& c = *app.config;
+  ImGui::PushFont(app.fonts.big);
+  ImGui::TextUnformatted(std::string(app.t("gui.login.title")).c_str());
+  ImGui::PopFont();
+  ImGui::TextWrapped("%s", std::string(app.t("gui.login.intro")).c_str());
+  ImGui::Spacing();
+  ImGui::TextUnformatted(app.f("gui.login.account", {c.user, c.hub_url}).c_str());
+  ImGui::TextUnformatted(app.pending_text().c_str());
+  if (!app.sync.last_error.empty()) {
+    ImGui::TextDisabled("%s", app.f("gui.login.hub_said", {app.sync.last_error}).c_str());
+  }
+  ImGui::Spacing();
+  const bool busy = pending_.valid();
+  ImGui::BeginDisabled(busy);
+  ImGui::TextUnformatted(std::string(app.t("gui.enroll.password")).c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  const bool entered =
+      ImGui::InputText("##login_password", password_, sizeof password_,
+                       ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::Spacing();
+  ImGui::BeginDisabled(password_[0] == '\0');
+  if ((ImGui::Button(std::string(app.t("gui.login.button")).c_str(), ImVec2(200, 36)) || entered) &&
+      password_[0] != '\0') {
+    const ClientConfig current = c;
+    const std::string password = password_;
+    pending_ = std::async(std::launch::async, [current, password] {
+      auto r = log_in_again(current, password);
+      glfwPostEmptyEvent();  // wake the UI loop: the answer is ready
+      return r;
+    });
+    error_.clear();
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button(std::string(app.t("gui.login.later")).c_str(), ImVec2(160, 36))) {
+    dismissed_ = true;
+    forced_ = false;
+    error_.clear();
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndDisabled();
+  if (busy) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(std::string(app.t("gui.login.connecting")).c_str());
+  }
+  if (!error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour_vec(0xC62828));
+    ImGui::TextWrapped("%s", (std::string(app.t("gui.login.failed")) + " " + error_).c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::EndPopup();
+}
+
+}  // namespace lwc::client::gui
