@@ -90,6 +90,13 @@ void help_marker(const std::string& text);
 void hub_lists_header(App& app);
 // A solid bar in `rgb` at the start of the line (a table cell's status edge); the text follows.
 void edge_mark(uint32_t rgb);
+// A login or an enrolment off the UI thread; the loop is woken when its answer is ready (the caller
+// polls the future with a zero timeout).
+std::future<Result<ClientConfig>> log_in_in_background(std::function<Result<ClientConfig>()> job);
+// Beside the button: `busy_key` while a login runs; below it: the last failure in red, after
+// `failed_key`.
+void login_progress(const App& app, bool busy, std::string_view busy_key,
+                    std::string_view failed_key, const std::string& error);
 
 // --- the windows ---
 

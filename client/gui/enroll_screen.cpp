@@ -1,7 +1,6 @@
 // First run: the data directory has no client.json. The officer gives the hub address, the hub's CA
 // file (from the province), the account and the password; enrolment runs on a std::async thread and
 // the screen polls its future with a zero timeout — the window keeps drawing meanwhile.
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <chrono>
@@ -60,24 +59,12 @@ void EnrollScreen::draw(App& app) {
   ImGui::BeginDisabled(!complete);
   if (ImGui::Button(std::string(app.t("gui.enroll.button")).c_str(), ImVec2(200, 0))) {
     EnrollRequest req{app.options.data_dir, hub_, ca_, user_, password_};
-    pending_ = std::async(std::launch::async, [req] {
-      auto r = enroll(req);
-      glfwPostEmptyEvent();  // wake the UI loop: the answer is ready
-      return r;
-    });
+    pending_ = log_in_in_background([req] { return enroll(req); });
     error_.clear();
   }
   ImGui::EndDisabled();
   ImGui::EndDisabled();
-  if (busy) {
-    ImGui::SameLine();
-    ImGui::TextUnformatted(std::string(app.t("gui.enroll.connecting")).c_str());
-  }
-  if (!error_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, colour_vec(0xC62828));
-    ImGui::TextWrapped("%s", (std::string(app.t("gui.enroll.failed")) + " " + error_).c_str());
-    ImGui::PopStyleColor();
-  }
+  login_progress(app, busy, "gui.enroll.connecting", "gui.enroll.failed", error_);
   ImGui::Spacing();
   ImGui::TextDisabled("%s", app.f("gui.enroll.data_dir", {app.options.data_dir}).c_str());
   ImGui::EndChild();

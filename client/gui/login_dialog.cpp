@@ -3,7 +3,6 @@
 // log_in_again runs on a std::async thread (polled with a zero timeout) with the folder's own hub,
 // CA and account, so the device, its entries and its outbox stay; on success the sync worker takes
 // the new token and sends what waited. "Later" closes it until the status bar's button opens it.
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -89,11 +88,8 @@ void LoginDialog::draw(App& app) {
       password_[0] != '\0') {
     const ClientConfig current = c;
     const std::string password = password_;
-    pending_ = std::async(std::launch::async, [current, password] {
-      auto r = log_in_again(current, password);
-      glfwPostEmptyEvent();  // wake the UI loop: the answer is ready
-      return r;
-    });
+    pending_ =
+        log_in_in_background([current, password] { return log_in_again(current, password); });
     error_.clear();
   }
   ImGui::EndDisabled();
@@ -105,15 +101,7 @@ void LoginDialog::draw(App& app) {
     ImGui::CloseCurrentPopup();
   }
   ImGui::EndDisabled();
-  if (busy) {
-    ImGui::SameLine();
-    ImGui::TextUnformatted(std::string(app.t("gui.login.connecting")).c_str());
-  }
-  if (!error_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, colour_vec(0xC62828));
-    ImGui::TextWrapped("%s", (std::string(app.t("gui.login.failed")) + " " + error_).c_str());
-    ImGui::PopStyleColor();
-  }
+  login_progress(app, busy, "gui.login.connecting", "gui.login.failed", error_);
   ImGui::EndPopup();
 }
 

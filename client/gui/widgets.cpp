@@ -1,5 +1,6 @@
 // Small drawing helpers shared by the windows: colours, chips, the dashboard tile and bar charts,
 // all on ImGui's draw list.
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -161,20 +162,41 @@ void edge_mark(uint32_t rgb) {
 // When the hub's lists were fetched, a Refresh button (province/admin) and the last error.
 void hub_lists_header(App& app) {
   const App::HubLists& l = app.hub_lists;
-  ImGui::TextDisabled("%s", (l.fetched_ms ? app.f("gui.hub_lists.as_of",
-                                                  {format_time_long(l.fetched_ms, app.lang)})
-                                          : std::string(app.t("gui.hub_lists.never")))
-                                .c_str());
+  ImGui::TextDisabled(
+      "%s", (l.fetched_ms ? app.f("gui.hub_lists.as_of", {format_time_long(l.fetched_ms, app.lang)})
+                          : std::string(app.t("gui.hub_lists.never")))
+                .c_str());
   ImGui::SameLine();
   ImGui::BeginDisabled(l.loading || !app.may_manage());
-  if (ImGui::SmallButton(std::string(app.t(l.loading ? "gui.hub_lists.loading"
-                                                     : "gui.hub_lists.refresh"))
-                             .c_str()))
+  if (ImGui::SmallButton(
+          std::string(app.t(l.loading ? "gui.hub_lists.loading" : "gui.hub_lists.refresh"))
+              .c_str()))
     app.refresh_hub_lists();
   ImGui::EndDisabled();
   if (!l.error.empty()) {
     ImGui::SameLine();
     ImGui::TextColored(colour_vec(0xC62828), "%s", l.error.c_str());
+  }
+}
+
+std::future<Result<ClientConfig>> log_in_in_background(std::function<Result<ClientConfig>()> job) {
+  return std::async(std::launch::async, [job = std::move(job)] {
+    auto r = job();
+    glfwPostEmptyEvent();  // wake the UI loop: the answer is ready
+    return r;
+  });
+}
+
+void login_progress(const App& app, bool busy, std::string_view busy_key,
+                    std::string_view failed_key, const std::string& error) {
+  if (busy) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(std::string(app.t(busy_key)).c_str());
+  }
+  if (!error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour_vec(0xC62828));
+    ImGui::TextWrapped("%s", (std::string(app.t(failed_key)) + " " + error).c_str());
+    ImGui::PopStyleColor();
   }
 }
 
