@@ -93,6 +93,11 @@ void edge_mark(uint32_t rgb);
 // A login or an enrolment off the UI thread; the loop is woken when its answer is ready (the caller
 // polls the future with a zero timeout).
 std::future<Result<ClientConfig>> log_in_in_background(std::function<Result<ClientConfig>()> job);
+// Takes a background login's answer once it has arrived (zero-timeout poll); false while none is
+// ready. A success sets `config`, wipes `password` and clears `error`; a failure leaves its message
+// in `error`.
+bool take_login(std::future<Result<ClientConfig>>& pending, char* password, size_t password_size,
+                std::string& error, std::optional<ClientConfig>& config);
 // Beside the button: `busy_key` while a login runs; below it: the last failure in red, after
 // `failed_key`.
 void login_progress(const App& app, bool busy, std::string_view busy_key,

@@ -3,7 +3,6 @@
 // the screen polls its future with a zero timeout — the window keeps drawing meanwhile.
 #include <imgui.h>
 
-#include <chrono>
 #include <cstdio>
 
 #include "app.h"
@@ -11,16 +10,9 @@
 namespace lwc::client::gui {
 
 bool EnrollScreen::poll(App& app) {
-  if (!pending_.valid()) return false;
-  if (pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-  auto result = pending_.get();
-  if (result.ok()) {
-    error_.clear();
-    std::fill(std::begin(password_), std::end(password_), '\0');
-    app.enrolled(*result);
-  } else {
-    error_ = result.status().message();
-  }
+  std::optional<ClientConfig> config;
+  if (!take_login(pending_, password_, sizeof password_, error_, config)) return false;
+  if (config) app.enrolled(std::move(*config));
   return true;
 }
 

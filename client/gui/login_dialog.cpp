@@ -6,7 +6,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "app.h"
 
@@ -29,17 +28,12 @@ void LoginDialog::open() {
 }
 
 bool LoginDialog::poll(App& app) {
-  if (!pending_.valid()) return false;
-  if (pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-  auto result = pending_.get();
-  if (result.ok()) {
-    error_.clear();
-    std::fill(std::begin(password_), std::end(password_), '\0');
+  std::optional<ClientConfig> config;
+  if (!take_login(pending_, password_, sizeof password_, error_, config)) return false;
+  if (config) {
     failures_at_login_ = app.sync.failures;  // the refusal it answered is over
     forced_ = dismissed_ = false;
-    app.logged_in_again(*result);
-  } else {
-    error_ = result.status().message();
+    app.logged_in_again(std::move(*config));
   }
   return true;
 }

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "app.h"
@@ -185,6 +186,21 @@ std::future<Result<ClientConfig>> log_in_in_background(std::function<Result<Clie
     glfwPostEmptyEvent();  // wake the UI loop: the answer is ready
     return r;
   });
+}
+
+bool take_login(std::future<Result<ClientConfig>>& pending, char* password, size_t password_size,
+                std::string& error, std::optional<ClientConfig>& config) {
+  if (!pending.valid()) return false;
+  if (pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  auto result = pending.get();
+  if (!result.ok()) {
+    error = result.status().message();
+    return true;
+  }
+  error.clear();
+  std::fill(password, password + password_size, '\0');
+  config = std::move(result).value();
+  return true;
 }
 
 void login_progress(const App& app, bool busy, std::string_view busy_key,
